@@ -1,0 +1,159 @@
+#include "layout.hpp"
+
+#include "checked_math.hpp"
+
+namespace pybuffer::core {
+namespace {
+
+bool ndim_in_range(int ndim) { return ndim >= 0 && ndim <= max_ndim; }
+
+// Walks dimensions from `first` by `step`, requiring each extent > 1 to have the stride of a
+// packed array. A running size that overflows can never equal a real stride, so it only
+// matters if a later extent is > 1.
+bool strides_are_packed(const View &view, int first, int step) {
+  ssize expected = view.itemsize;
+  bool expected_overflowed = false;
+  for (int i = first; i >= 0 && i < view.ndim; i += step) {
+    const ssize extent = view.shape[i];
+    if (extent > 1 && (expected_overflowed || view.strides[i] != expected)) return false;
+    expected_overflowed = expected_overflowed || mul_overflows(expected, extent, &expected);
+  }
+  return true;
+}
+
+}  // namespace
+
+bool is_c_contiguous(const View &view) {
+  if (view.len == 0 || view.strides == nullptr) return true;
+  if (!ndim_in_range(view.ndim) || (view.ndim > 0 && view.shape == nullptr)) return false;
+  return strides_are_packed(view, view.ndim - 1, -1);
+}
+
+bool is_f_contiguous(const View &view) {
+  if (view.len == 0) return true;
+  if (!ndim_in_range(view.ndim)) return false;
+  if (view.strides == nullptr) {
+    // Implicitly C-contiguous: also Fortran-contiguous when at most one extent exceeds 1.
+    if (view.ndim <= 1) return true;
+    if (view.shape == nullptr) return false;
+    int long_dims = 0;
+    for (int i = 0; i < view.ndim; ++i) long_dims += view.shape[i] > 1;
+    return long_dims <= 1;
+  }
+  if (view.ndim > 0 && view.shape == nullptr) return false;
+  return strides_are_packed(view, 0, 1);
+}
+
+bool is_contiguous(const View &view, char order) {
+  if (view.suboffsets != nullptr) return false;
+  switch (order) {
+    case 'C':
+      return is_c_contiguous(view);
+    case 'F':
+      return is_f_contiguous(view);
+    case 'A':
+      return is_c_contiguous(view) || is_f_contiguous(view);
+    default:
+      return false;
+  }
+}
+
+Status check_geometry(const View &view, Geometry &out) {
+  if (!ndim_in_range(view.ndim)) return {Code::ndim_out_of_range, -1, view.ndim};
+  if (view.itemsize <= 0) return {Code::bad_itemsize, -1, view.itemsize};
+  if (view.len < 0) return {Code::negative_len, -1, view.len};
+  if (view.shape == nullptr && view.ndim > 1) return {Code::missing_shape, -1, view.ndim};
+  if (view.suboffsets != nullptr && view.strides == nullptr && view.ndim > 0) {
+    return {Code::missing_strides, -1, 0, 0, "it has suboffsets"};
+  }
+  out.buf = view.buf;
+  out.itemsize = view.itemsize;
+  out.ndim = view.ndim;
+  out.suboffsets = view.suboffsets;
+  if (view.ndim == 1 && view.shape == nullptr) {
+    // A PyBUF_SIMPLE answer: one dimension whose extent is implied by len.
+    out.shape[0] = view.len / view.itemsize;
+  } else {
+    for (int i = 0; i < view.ndim; ++i) {
+      if (view.shape[i] < 0) return {Code::negative_shape, i, view.shape[i]};
+      out.shape[i] = view.shape[i];
+    }
+  }
+  ssize items = 1;
+  for (int i = 0; i < view.ndim; ++i) {
+    if (mul_overflows(items, out.shape[i], &items)) {
+      return {Code::size_overflow, -1, 0, 0, "the product of shape"};
+    }
+  }
+  ssize bytes = 0;
+  if (mul_overflows(items, view.itemsize, &bytes)) {
+    return {Code::size_overflow, -1, 0, 0, "the product of shape and itemsize"};
+  }
+  if (bytes != view.len) return {Code::len_mismatch, -1, view.len, bytes};
+  out.items = items;
+  if (view.strides != nullptr) {
+    ssize span = 0;
+    for (int i = 0; i < view.ndim; ++i) {
+      out.strides[i] = view.strides[i];
+      ssize reach = 0;
+      const ssize steps = out.shape[i] > 0 ? out.shape[i] - 1 : 0;
+      if (mul_overflows(abs_or_overflow(view.strides[i]), steps, &reach) ||
+          add_overflows(span, reach, &span)) {
+        return {Code::size_overflow, i, 0, 0, "strides times shape"};
+      }
+    }
+  } else {
+    ssize stride = view.itemsize;
+    for (int i = view.ndim - 1; i >= 0; --i) {
+      out.strides[i] = stride;
+      stride *= out.shape[i];  // cannot overflow: bounded by len
+    }
+  }
+  return ok_status();
+}
+
+Status pointer_at(const View &view, const ssize *indices, void **out) {
+  if (!ndim_in_range(view.ndim)) return {Code::ndim_out_of_range, -1, view.ndim};
+  if (view.ndim > 0 && indices == nullptr) return {Code::null_argument, -1, 0, 0, "indices"};
+  if (view.ndim > 0 && view.strides == nullptr) {
+    return {Code::missing_strides, -1, 0, 0, "it has no strides to step by"};
+  }
+  char *pointer = view.buf;
+  for (int i = 0; i < view.ndim; ++i) {
+    if (view.shape != nullptr && (indices[i] < 0 || indices[i] >= view.shape[i])) {
+      return {Code::index_out_of_range, i, indices[i], view.shape[i]};
+    }
+    pointer += view.strides[i] * indices[i];
+    if (view.suboffsets != nullptr && view.suboffsets[i] >= 0) {
+      pointer = *reinterpret_cast<char **>(pointer) + view.suboffsets[i];
+    }
+  }
+  *out = pointer;
+  return ok_status();
+}
+
+Status fill_contiguous_strides(int ndim, const ssize *shape, ssize *strides, ssize itemsize,
+                               char order) {
+  if (!ndim_in_range(ndim)) return {Code::ndim_out_of_range, -1, ndim};
+  if (ndim == 0) return ok_status();
+  if (shape == nullptr) return {Code::null_argument, -1, 0, 0, "shape"};
+  if (strides == nullptr) return {Code::null_argument, -1, 0, 0, "strides"};
+  // First pass proves every stored stride representable; only then is anything written.
+  const bool fortran = order == 'F';
+  ssize step = itemsize;
+  for (int k = 0; k < ndim - 1; ++k) {
+    const int i = fortran ? k : ndim - 1 - k;
+    if (mul_overflows(step, shape[i], &step)) {
+      return {Code::size_overflow, i, 0, 0, "the contiguous strides"};
+    }
+  }
+  step = itemsize;
+  for (int k = 0; k < ndim; ++k) {
+    const int i = fortran ? k : ndim - 1 - k;
+    strides[i] = step;
+    if (k < ndim - 1) step *= shape[i];
+  }
+  return ok_status();
+}
+
+}  // namespace pybuffer::core

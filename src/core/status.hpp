@@ -1,0 +1,38 @@
+// Errors of the Python-free core, as values. The capi layer turns each code into the host's
+// exception in one place (src/capi/raise.cpp); core never builds a message itself.
+#pragma once
+
+#include <cstddef>
+
+namespace pybuffer::core {
+
+enum class Code : unsigned char {
+  ok,
+  null_argument,       // what: the argument's name
+  ndim_out_of_range,   // value: ndim
+  missing_shape,       // value: ndim (> 1 with shape == NULL)
+  missing_strides,     // what: why strides were needed
+  negative_shape,      // dim, value
+  bad_itemsize,        // value
+  size_overflow,       // what: which product
+  len_mismatch,        // value: len, expected: product(shape) * itemsize
+  negative_len,        // value: len
+  bad_order,           // value: the order character
+  shape_mismatch,      // dim (-1: ndim differs), value: dest extent, expected: source extent
+  index_out_of_range,  // dim, value: index, expected: extent
+  no_memory,
+};
+
+struct Status {
+  Code code = Code::ok;
+  int dim = -1;
+  long long value = 0;
+  long long expected = 0;
+  const char *what = nullptr;
+
+  constexpr bool ok() const { return code == Code::ok; }
+};
+
+constexpr Status ok_status() { return Status{}; }
+
+}  // namespace pybuffer::core
