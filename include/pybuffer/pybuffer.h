@@ -71,11 +71,11 @@ struct pybuffer_layout_mirror {
 #else
 #define PYBUFFER_STATIC_ASSERT(c, m)
 #endif
-#define PYBUFFER_SAME_FIELD(f)                                                          \
-  PYBUFFER_STATIC_ASSERT(offsetof(Py_buffer, f) == offsetof(struct pybuffer_layout_mirror, f) && \
-                             sizeof(((Py_buffer *)0)->f) ==                             \
-                                 sizeof(((struct pybuffer_layout_mirror *)0)->f),       \
-                         "Py_buffer." #f " differs from pybuffer's layout")
+#define PYBUFFER_SAME_FIELD(f)                                                            \
+  PYBUFFER_STATIC_ASSERT(                                                                 \
+      offsetof(Py_buffer, f) == offsetof(struct pybuffer_layout_mirror, f) &&             \
+          sizeof(((Py_buffer *)0)->f) == sizeof(((struct pybuffer_layout_mirror *)0)->f), \
+      "Py_buffer." #f " differs from pybuffer's layout")
 PYBUFFER_STATIC_ASSERT(sizeof(Py_buffer) == sizeof(struct pybuffer_layout_mirror),
                        "sizeof(Py_buffer) differs from pybuffer's layout");
 PYBUFFER_SAME_FIELD(buf);
@@ -149,33 +149,31 @@ typedef struct {
 /* PYBUFFER_FUNCTIONS(X) lists every function of the CPython ABI that pybuffer provides:
    X(return type, CPython name, parameter list, argument list). The namespaced twins, the
    plain names and the library's entry points are all generated from this one table. */
-#define PYBUFFER_FUNCTIONS(X)                                                              \
-  X(int, PyObject_CheckBuffer, (PyObject * obj), (obj))                                    \
-  X(int, PyObject_GetBuffer, (PyObject * obj, Py_buffer * view, int flags),                \
-    (obj, view, flags))                                                                    \
-  X(void, PyBuffer_Release, (Py_buffer * view), (view))                                    \
-  X(int, PyBuffer_IsContiguous, (const Py_buffer *view, char order), (view, order))        \
-  X(void *, PyBuffer_GetPointer, (const Py_buffer *view, const Py_ssize_t *indices),       \
-    (view, indices))                                                                       \
-  X(void, PyBuffer_FillContiguousStrides,                                                  \
-    (int ndims, Py_ssize_t *shape, Py_ssize_t *strides, int itemsize, char order),         \
-    (ndims, shape, strides, itemsize, order))                                              \
-  X(int, PyBuffer_FillInfo,                                                                \
-    (Py_buffer * view, PyObject * o, void *buf, Py_ssize_t len, int readonly, int flags),  \
-    (view, o, buf, len, readonly, flags))                                                  \
-  X(Py_ssize_t, PyBuffer_SizeFromFormat, (const char *format), (format))                   \
-  X(int, PyBuffer_ToContiguous, (void *buf, const Py_buffer *view, Py_ssize_t len, char order), \
-    (buf, view, len, order))                                                               \
-  X(int, PyBuffer_FromContiguous,                                                          \
-    (const Py_buffer *view, const void *buf, Py_ssize_t len, char order),                  \
-    (view, buf, len, order))                                                               \
-  X(int, PyObject_CopyData, (PyObject * dest, PyObject * src), (dest, src))                \
-  X(int, PyObject_AsCharBuffer, (PyObject * obj, const char **buffer, Py_ssize_t *buffer_len), \
-    (obj, buffer, buffer_len))                                                             \
-  X(int, PyObject_AsReadBuffer, (PyObject * obj, const void **buffer, Py_ssize_t *buffer_len), \
-    (obj, buffer, buffer_len))                                                             \
-  X(int, PyObject_AsWriteBuffer, (PyObject * obj, void **buffer, Py_ssize_t *buffer_len),  \
-    (obj, buffer, buffer_len))                                                             \
+#define PYBUFFER_FUNCTIONS(X)                                                                      \
+  X(int, PyObject_CheckBuffer, (PyObject * obj), (obj))                                            \
+  X(int, PyObject_GetBuffer, (PyObject * obj, Py_buffer * view, int flags), (obj, view, flags))    \
+  X(void, PyBuffer_Release, (Py_buffer * view), (view))                                            \
+  X(int, PyBuffer_IsContiguous, (const Py_buffer *view, char order), (view, order))                \
+  X(void *, PyBuffer_GetPointer, (const Py_buffer *view, const Py_ssize_t *indices),               \
+    (view, indices))                                                                               \
+  X(void, PyBuffer_FillContiguousStrides,                                                          \
+    (int ndims, Py_ssize_t *shape, Py_ssize_t *strides, int itemsize, char order),                 \
+    (ndims, shape, strides, itemsize, order))                                                      \
+  X(int, PyBuffer_FillInfo,                                                                        \
+    (Py_buffer * view, PyObject * o, void *buf, Py_ssize_t len, int readonly, int flags),          \
+    (view, o, buf, len, readonly, flags))                                                          \
+  X(Py_ssize_t, PyBuffer_SizeFromFormat, (const char *format), (format))                           \
+  X(int, PyBuffer_ToContiguous, (void *buf, const Py_buffer *view, Py_ssize_t len, char order),    \
+    (buf, view, len, order))                                                                       \
+  X(int, PyBuffer_FromContiguous,                                                                  \
+    (const Py_buffer *view, const void *buf, Py_ssize_t len, char order), (view, buf, len, order)) \
+  X(int, PyObject_CopyData, (PyObject * dest, PyObject * src), (dest, src))                        \
+  X(int, PyObject_AsCharBuffer, (PyObject * obj, const char **buffer, Py_ssize_t *buffer_len),     \
+    (obj, buffer, buffer_len))                                                                     \
+  X(int, PyObject_AsReadBuffer, (PyObject * obj, const void **buffer, Py_ssize_t *buffer_len),     \
+    (obj, buffer, buffer_len))                                                                     \
+  X(int, PyObject_AsWriteBuffer, (PyObject * obj, void **buffer, Py_ssize_t *buffer_len),          \
+    (obj, buffer, buffer_len))                                                                     \
   X(int, PyObject_CheckReadBuffer, (PyObject * obj), (obj))
 
 #define PYBUFFER_DECLARE_TWIN(ret, name, params, args) PYBUFFER_API ret pybuffer_##name params;
@@ -194,7 +192,7 @@ PYBUFFER_FUNCTIONS(PYBUFFER_DECLARE_PLAIN)
 PYBUFFER_API const char *pybuffer_version(void);
 
 /* The version of the interpreter serving this process, as PY_VERSION_HEX would give it
-   (0x030B02F0 for 3.11.2), read from the running host; 0 before the interpreter is up. */
+   (0x030B02F0 for 3.11.2), read once from the running host's Py_GetVersion(). */
 PYBUFFER_API unsigned long pybuffer_host_version_hex(void);
 
 #ifdef __cplusplus

@@ -59,8 +59,8 @@ struct Dim {
 
 // Direct memory on both sides: drop extent-1 dimensions, merge neighbours that are packed
 // relative to each other on both sides, then walk the outer dimensions with an odometer.
-void copy_direct(int ndim, const ssize *lo, const ssize *extent, ssize itemsize,
-                 const Strided &dst, const Strided &src) {
+void copy_direct(int ndim, const ssize *lo, const ssize *extent, ssize itemsize, const Strided &dst,
+                 const Strided &src) {
   char *d = dst.base;
   const char *s = src.base;
   Dim dims[max_ndim];
@@ -105,8 +105,8 @@ void copy_direct(int ndim, const ssize *lo, const ssize *extent, ssize itemsize,
 
 // PIL-style memory on at least one side: pointers are dereferenced once per outer index;
 // only a suboffset on the last dimension forces per-item work.
-void copy_indirect(int dim, int ndim, const ssize *lo, const ssize *extent, ssize itemsize,
-                   char *d, const Strided &dst, char *s, const Strided &src) {
+void copy_indirect(int dim, int ndim, const ssize *lo, const ssize *extent, ssize itemsize, char *d,
+                   const Strided &dst, char *s, const Strided &src) {
   const ssize dstep = dst.strides[dim];
   const ssize sstep = src.strides[dim];
   const ssize first = lo[dim];
@@ -130,8 +130,8 @@ void copy_indirect(int dim, int ndim, const ssize *lo, const ssize *extent, ssiz
   }
 }
 
-void copy_box(int ndim, const ssize *lo, const ssize *extent, ssize itemsize,
-              const Strided &dst, const Strided &src) {
+void copy_box(int ndim, const ssize *lo, const ssize *extent, ssize itemsize, const Strided &dst,
+              const Strided &src) {
   if (ndim == 0) {
     std::memmove(dst.base, src.base, static_cast<std::size_t>(itemsize));
     return;
@@ -190,8 +190,8 @@ void copy_all(int ndim, const ssize *shape, ssize itemsize, Strided dst, Strided
   copy_box(ndim, zeros, shape, itemsize, dst, src);
 }
 
-void copy_prefix(int ndim, const ssize *shape, ssize count, char order, ssize itemsize,
-                 Strided dst, Strided src) {
+void copy_prefix(int ndim, const ssize *shape, ssize count, char order, ssize itemsize, Strided dst,
+                 Strided src) {
   if (count <= 0) return;
   // The first `count` items in C order are ndim boxes: box d fixes dimensions before d to
   // the digits of `count` in the mixed radix of shape, takes [0, digit_d) along d and all

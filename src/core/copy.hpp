@@ -20,8 +20,8 @@ struct Strided {
 void copy_all(int ndim, const ssize *shape, ssize itemsize, Strided dst, Strided src);
 
 /// Copies the first `count` items of `shape`, counted in C order ('F': Fortran order).
-void copy_prefix(int ndim, const ssize *shape, ssize count, char order, ssize itemsize,
-                 Strided dst, Strided src);
+void copy_prefix(int ndim, const ssize *shape, ssize count, char order, ssize itemsize, Strided dst,
+                 Strided src);
 
 /// Writes a packed C ('F': Fortran) layout of `shape` into `strides`. The caller has already
 /// proved product(shape) * itemsize representable.

@@ -5,7 +5,9 @@
 namespace pybuffer::core {
 namespace {
 
-bool ndim_in_range(int ndim) { return ndim >= 0 && ndim <= max_ndim; }
+bool ndim_in_range(int ndim) {
+  return ndim >= 0 && ndim <= max_ndim;
+}
 
 // Walks dimensions from `first` by `step`, requiring each extent > 1 to have the stride of a
 // packed array. A running size that overflows can never equal a real stride, so it only

@@ -57,6 +57,8 @@ Status pointer_at(const View &view, const ssize *indices, void **out);
 Status fill_contiguous_strides(int ndim, const ssize *shape, ssize *strides, ssize itemsize,
                                char order);
 
-inline bool is_copy_order(char order) { return order == 'C' || order == 'F' || order == 'A'; }
+inline bool is_copy_order(char order) {
+  return order == 'C' || order == 'F' || order == 'A';
+}
 
 }  // namespace pybuffer::core

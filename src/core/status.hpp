@@ -33,6 +33,8 @@ struct Status {
   constexpr bool ok() const { return code == Code::ok; }
 };
 
-constexpr Status ok_status() { return Status{}; }
+constexpr Status ok_status() {
+  return Status{};
+}
 
 }  // namespace pybuffer::core

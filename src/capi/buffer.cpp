@@ -1,0 +1,67 @@
+// Getting, releasing and filling views: the exporter-facing half of the protocol.
+#include <Python.h>
+
+#include "capi/entry_points.hpp"
+#include "capi/raise.hpp"
+#include "host/host.hpp"
+
+using namespace pybuffer;
+
+extern "C" int pybuffer_impl_PyObject_CheckBuffer(PyObject *obj) {
+  // No error channel: a NULL object simply has no buffer.
+  return obj != nullptr && host::has_buffer_slot(obj);
+}
+
+extern "C" int pybuffer_impl_PyObject_GetBuffer(PyObject *obj, Py_buffer *view, int flags) {
+  if ((flags == PyBUF_READ || flags == PyBUF_WRITE) && host::rejects_read_write_flags()) {
+    host::raise_host_flags_error_for_get_buffer(obj, view, flags);
+    return -1;
+  }
+  if (obj == nullptr) {
+    capi::raise_null("PyObject_GetBuffer", "obj");
+    return -1;
+  }
+  if (view == nullptr) {
+    capi::raise_null("PyObject_GetBuffer", "view");
+    return -1;
+  }
+  return host::get_buffer(obj, view, flags);
+}
+
+extern "C" void pybuffer_impl_PyBuffer_Release(Py_buffer *view) {
+  // Called on cleanup paths with an exception pending: NULL is a no-op, not a new error.
+  if (view != nullptr) host::release(view);
+}
+
+extern "C" int pybuffer_impl_PyBuffer_FillInfo(Py_buffer *view, PyObject *obj, void *buf,
+                                               Py_ssize_t len, int readonly, int flags) {
+  if (view == nullptr) {
+    PyErr_SetString(PyExc_BufferError, "PyBuffer_FillInfo: view==NULL argument is obsolete");
+    return -1;
+  }
+  if ((flags == PyBUF_READ || flags == PyBUF_WRITE) && host::rejects_read_write_flags()) {
+    host::raise_host_flags_error_for_fill_info(view, obj, buf, len, readonly, flags);
+    return -1;
+  }
+  if ((flags & PyBUF_WRITABLE) == PyBUF_WRITABLE && readonly == 1) {
+    PyErr_SetString(PyExc_BufferError, "Object is not writable.");
+    return -1;
+  }
+  if (len < 0) {
+    capi::raise(core::Status{core::Code::negative_len, -1, len}, "PyBuffer_FillInfo");
+    return -1;
+  }
+  if (obj != nullptr) Py_IncRef(obj);
+  view->obj = obj;
+  view->buf = buf;
+  view->len = len;
+  view->readonly = readonly;
+  view->itemsize = 1;
+  view->format = (flags & PyBUF_FORMAT) == PyBUF_FORMAT ? const_cast<char *>("B") : nullptr;
+  view->ndim = 1;
+  view->shape = (flags & PyBUF_ND) == PyBUF_ND ? &view->len : nullptr;
+  view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES ? &view->itemsize : nullptr;
+  view->suboffsets = nullptr;
+  view->internal = nullptr;
+  return 0;
+}

@@ -1,0 +1,99 @@
+#include "capi/raise.hpp"
+
+#include <cstdio>
+
+namespace pybuffer::capi {
+namespace {
+
+PyObject *exception_type(core::Code code) {
+  switch (code) {
+    case core::Code::null_argument:
+      return PyExc_SystemError;
+    case core::Code::missing_shape:
+    case core::Code::missing_strides:
+    case core::Code::len_mismatch:
+    case core::Code::shape_mismatch:
+      return PyExc_BufferError;
+    case core::Code::index_out_of_range:
+      return PyExc_IndexError;
+    default:
+      return PyExc_ValueError;
+  }
+}
+
+void describe(char *out, std::size_t size, const core::Status &s, const char *function) {
+  switch (s.code) {
+    case core::Code::null_argument:
+      std::snprintf(out, size, "%s: %s is NULL", function, s.what);
+      return;
+    case core::Code::ndim_out_of_range:
+      std::snprintf(out, size, "%s: ndim is %lld, must be in 0..64", function, s.value);
+      return;
+    case core::Code::missing_shape:
+      std::snprintf(out, size, "%s: view has ndim %lld but no shape", function, s.value);
+      return;
+    case core::Code::missing_strides:
+      std::snprintf(out, size, "%s: view needs strides: %s", function, s.what);
+      return;
+    case core::Code::negative_shape:
+      std::snprintf(out, size, "%s: shape[%d] is %lld, must be >= 0", function, s.dim, s.value);
+      return;
+    case core::Code::bad_itemsize:
+      std::snprintf(out, size, "%s: itemsize is %lld, must be > 0", function, s.value);
+      return;
+    case core::Code::size_overflow:
+      std::snprintf(out, size, "%s: %s overflows Py_ssize_t", function, s.what);
+      return;
+    case core::Code::len_mismatch:
+      std::snprintf(out, size, "%s: view len is %lld but shape and itemsize give %lld", function,
+                    s.value, s.expected);
+      return;
+    case core::Code::negative_len:
+      std::snprintf(out, size, "%s: len is %lld, must be >= 0", function, s.value);
+      return;
+    case core::Code::bad_order: {
+      const auto c = static_cast<unsigned char>(s.value);
+      if (c >= 0x20 && c < 0x7F) {
+        std::snprintf(out, size, "%s: order must be 'C', 'F' or 'A', not '%c'", function, c);
+      } else {
+        std::snprintf(out, size, "%s: order must be 'C', 'F' or 'A', not '\\x%02x'", function, c);
+      }
+      return;
+    }
+    case core::Code::shape_mismatch:
+      if (s.dim < 0) {
+        std::snprintf(out, size, "%s: destination has ndim %lld but source has ndim %lld", function,
+                      s.value, s.expected);
+      } else {
+        std::snprintf(out, size, "%s: destination shape[%d] is %lld but source shape[%d] is %lld",
+                      function, s.dim, s.value, s.dim, s.expected);
+      }
+      return;
+    case core::Code::index_out_of_range:
+      std::snprintf(out, size, "%s: indices[%d] is %lld, outside 0..%lld", function, s.dim, s.value,
+                    s.expected - 1);
+      return;
+    case core::Code::no_memory:
+    case core::Code::ok:
+      break;
+  }
+  std::snprintf(out, size, "%s: failed", function);
+}
+
+}  // namespace
+
+void raise(const core::Status &status, const char *function) {
+  if (status.code == core::Code::no_memory) {
+    PyErr_NoMemory();
+    return;
+  }
+  char message[256];
+  describe(message, sizeof message, status, function);
+  PyErr_SetString(exception_type(status.code), message);
+}
+
+void raise_null(const char *function, const char *argument) {
+  raise(core::Status{core::Code::null_argument, -1, 0, 0, argument}, function);
+}
+
+}  // namespace pybuffer::capi
