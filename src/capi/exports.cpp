@@ -3,14 +3,17 @@
 // spellings whichever CPython the library was compiled against.
 #include <pybuffer/pybuffer.h>
 
+#include "capi/call_counts.hpp"
 #include "capi/entry_points.hpp"
 
-#define PYBUFFER_DEFINE_EXPORTS(ret, name, params, args) \
-  extern "C" PYBUFFER_API ret name params {              \
-    return pybuffer_impl_##name args;                    \
-  }                                                      \
-  extern "C" PYBUFFER_API ret pybuffer_##name params {   \
-    return pybuffer_impl_##name args;                    \
+#define PYBUFFER_DEFINE_EXPORTS(ret, name, params, args)        \
+  extern "C" PYBUFFER_API ret name params {                     \
+    pybuffer::capi::count_call(pybuffer::capi::Function::name); \
+    return pybuffer_impl_##name args;                           \
+  }                                                             \
+  extern "C" PYBUFFER_API ret pybuffer_##name params {          \
+    pybuffer::capi::count_call(pybuffer::capi::Function::name); \
+    return pybuffer_impl_##name args;                           \
   }
 PYBUFFER_FUNCTIONS(PYBUFFER_DEFINE_EXPORTS)
 #undef PYBUFFER_DEFINE_EXPORTS

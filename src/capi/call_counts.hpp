@@ -1,0 +1,28 @@
+// Per-function call counters, for proving that a host's calls really reached pybuffer.
+// Off unless the environment variable PYBUFFER_CALL_COUNTS names a file when the library
+// is loaded; then every exported call is counted and the totals are appended to that file
+// at process exit as "pybuffer-calls <pid> <function> <count>" lines. When off, the cost
+// is one predictable branch on a flag read once.
+#pragma once
+
+#include <atomic>
+
+namespace pybuffer::capi {
+
+enum class Function : unsigned char {
+#define PYBUFFER_COUNTER_ENUM(ret, name, params, args) name,
+  PYBUFFER_FUNCTIONS(PYBUFFER_COUNTER_ENUM)
+#undef PYBUFFER_COUNTER_ENUM
+      count
+};
+
+extern bool counting_enabled;
+extern std::atomic<unsigned long long> call_counts[static_cast<int>(Function::count)];
+
+inline void count_call(Function function) {
+  if (__builtin_expect(counting_enabled, false)) {
+    call_counts[static_cast<int>(function)].fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+}  // namespace pybuffer::capi
