@@ -1,149 +1,599 @@
+// The copy engine: normalise once, then copy the innermost one or two axes with a kernel
+// chosen for them while an odometer walks the others.
+//
+//   copy_box        one rectangular box of the index space (copy_all: the whole space;
+//                   copy_prefix: at most ndim boxes). Nothing to do if an extent is 0.
+//   walk_indirect   the dimensions up to the last one with a suboffset (on either side):
+//                   each index steps and dereferences once, then runs the plan of the rest.
+//   make_plan       the direct rest, normalised once per box: extent-1 dimensions dropped;
+//                   when the destination provably writes each byte once, its strides made
+//                   positive (walking an axis backwards) and sorted, largest first; axes that
+//                   are contiguous with each other on both sides merged; a kernel chosen.
+//   run_plan        that kernel under an odometer over the remaining outer axes.
+//
+// Kernels for the innermost axes:
+//   item    no axis left (0-d, or every extent 1): one item
+//   block   innermost axis packed on both sides: one memmove per outer index
+//   run     a strided loop along the innermost axis, specialised by item size
+//   tile    the two sides disagree on their fastest axis (a transpose): cache-blocked 2-D
+//           tiles over the destination's fastest axis and the source's fastest axis; SSE2
+//           register transposes inside a tile when both sides are packed along their own
+//           fastest axis and items are 1, 2, 4 or 8 bytes.
+//
+// Memory: O(max_ndim) stack scratch, nothing allocated except copy_between's temporary for
+// overlapping views; no threads.
 #include "copy.hpp"
 
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
+#include "checked_math.hpp"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace pybuffer::core {
 namespace {
 
-bool has_indirection(const Strided &side, int ndim) {
-  if (side.suboffsets == nullptr) return false;
-  for (int i = 0; i < ndim; ++i) {
-    if (side.suboffsets[i] >= 0) return true;
-  }
-  return false;
+// ---------------------------------------------------------------------------------------------
+// Item movers, specialised by item size N (0: any size, given at run time). Items move by
+// memcpy of a constant size: views promise no alignment, and a constant-size memcpy compiles
+// to one plain unaligned load and store.
+
+/// Moves n items, stepping the destination by dstep and the source by sstep.
+template <std::size_t N>
+void run_items(char *d, ssize dstep, const char *s, ssize sstep, ssize n, ssize itemsize) {
+  const std::size_t bytes = N != 0 ? N : static_cast<std::size_t>(itemsize);
+  for (ssize i = 0; i < n; ++i) std::memcpy(d + i * dstep, s + i * sstep, bytes);
 }
 
-char *step_into(char *pointer, const Strided &side, int dim) {
-  if (side.suboffsets != nullptr && side.suboffsets[dim] >= 0) {
-    return *reinterpret_cast<char **>(pointer) + side.suboffsets[dim];
-  }
-  return pointer;
-}
+// Register transposes. Square<N>::move moves a K x K square of N-byte items: K source rows
+// (spitch bytes apart, K items packed in each) become K destination rows (dpitch bytes apart,
+// K items packed in each), destination row r being source column r. K == 0: none for N.
 
 template <std::size_t N>
-void copy_items_of(char *d, ssize dstep, const char *s, ssize sstep, ssize n) {
-  for (ssize i = 0; i < n; ++i, d += dstep, s += sstep) std::memcpy(d, s, N);
+struct Square {
+  static constexpr int k = 0;
+  static void move(char *, ssize, const char *, ssize) {}
+};
+
+#if defined(__SSE2__)
+
+inline __m128i load16(const char *p) {
+  return _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+}
+inline void store16(char *p, __m128i v) {
+  _mm_storeu_si128(reinterpret_cast<__m128i *>(p), v);
+}
+inline __m128i load8(const char *p) {
+  return _mm_loadl_epi64(reinterpret_cast<const __m128i *>(p));
+}
+inline void store8(char *p, __m128i v) {
+  _mm_storel_epi64(reinterpret_cast<__m128i *>(p), v);
+}
+// The upper 8 bytes of v, stored (movhps would need a double *, which may be misaligned).
+inline void store8_high(char *p, __m128i v) {
+  store8(p, _mm_unpackhi_epi64(v, v));
 }
 
-// One run of n items along one dimension; packed runs are a single block move.
-void copy_run(char *d, ssize dstep, const char *s, ssize sstep, ssize n, ssize itemsize) {
-  if (dstep == itemsize && sstep == itemsize) {
-    std::memmove(d, s, static_cast<std::size_t>(n * itemsize));
-    return;
+// 8 x 8 one-byte items: rows interleaved bytewise, then by pairs, then by quads.
+template <>
+struct Square<1> {
+  static constexpr int k = 8;
+  static void move(char *d, ssize dp, const char *s, ssize sp) {
+    const __m128i a0 = _mm_unpacklo_epi8(load8(s), load8(s + sp));
+    const __m128i a1 = _mm_unpacklo_epi8(load8(s + 2 * sp), load8(s + 3 * sp));
+    const __m128i a2 = _mm_unpacklo_epi8(load8(s + 4 * sp), load8(s + 5 * sp));
+    const __m128i a3 = _mm_unpacklo_epi8(load8(s + 6 * sp), load8(s + 7 * sp));
+    const __m128i b0 = _mm_unpacklo_epi16(a0, a1);  // columns 0-3 of rows 0-3
+    const __m128i b1 = _mm_unpackhi_epi16(a0, a1);  // columns 4-7 of rows 0-3
+    const __m128i b2 = _mm_unpacklo_epi16(a2, a3);  // columns 0-3 of rows 4-7
+    const __m128i b3 = _mm_unpackhi_epi16(a2, a3);  // columns 4-7 of rows 4-7
+    const __m128i c0 = _mm_unpacklo_epi32(b0, b2);  // columns 0 and 1, complete
+    const __m128i c1 = _mm_unpackhi_epi32(b0, b2);
+    const __m128i c2 = _mm_unpacklo_epi32(b1, b3);
+    const __m128i c3 = _mm_unpackhi_epi32(b1, b3);
+    store8(d, c0);
+    store8_high(d + dp, c0);
+    store8(d + 2 * dp, c1);
+    store8_high(d + 3 * dp, c1);
+    store8(d + 4 * dp, c2);
+    store8_high(d + 5 * dp, c2);
+    store8(d + 6 * dp, c3);
+    store8_high(d + 7 * dp, c3);
   }
-  switch (itemsize) {
-    case 1:
-      return copy_items_of<1>(d, dstep, s, sstep, n);
-    case 2:
-      return copy_items_of<2>(d, dstep, s, sstep, n);
-    case 4:
-      return copy_items_of<4>(d, dstep, s, sstep, n);
-    case 8:
-      return copy_items_of<8>(d, dstep, s, sstep, n);
-    case 16:
-      return copy_items_of<16>(d, dstep, s, sstep, n);
-    default:
-      for (ssize i = 0; i < n; ++i, d += dstep, s += sstep) {
-        std::memcpy(d, s, static_cast<std::size_t>(itemsize));
-      }
-  }
-}
+};
 
-struct Dim {
-  ssize extent;
+// 8 x 8 two-byte items: interleaved by items, pairs, then quads.
+template <>
+struct Square<2> {
+  static constexpr int k = 8;
+  static void move(char *d, ssize dp, const char *s, ssize sp) {
+    const __m128i r0 = load16(s), r1 = load16(s + sp), r2 = load16(s + 2 * sp);
+    const __m128i r3 = load16(s + 3 * sp), r4 = load16(s + 4 * sp), r5 = load16(s + 5 * sp);
+    const __m128i r6 = load16(s + 6 * sp), r7 = load16(s + 7 * sp);
+    const __m128i a0 = _mm_unpacklo_epi16(r0, r1), a1 = _mm_unpackhi_epi16(r0, r1);
+    const __m128i a2 = _mm_unpacklo_epi16(r2, r3), a3 = _mm_unpackhi_epi16(r2, r3);
+    const __m128i a4 = _mm_unpacklo_epi16(r4, r5), a5 = _mm_unpackhi_epi16(r4, r5);
+    const __m128i a6 = _mm_unpacklo_epi16(r6, r7), a7 = _mm_unpackhi_epi16(r6, r7);
+    const __m128i b0 = _mm_unpacklo_epi32(a0, a2), b1 = _mm_unpackhi_epi32(a0, a2);
+    const __m128i b2 = _mm_unpacklo_epi32(a1, a3), b3 = _mm_unpackhi_epi32(a1, a3);
+    const __m128i b4 = _mm_unpacklo_epi32(a4, a6), b5 = _mm_unpackhi_epi32(a4, a6);
+    const __m128i b6 = _mm_unpacklo_epi32(a5, a7), b7 = _mm_unpackhi_epi32(a5, a7);
+    store16(d, _mm_unpacklo_epi64(b0, b4));
+    store16(d + dp, _mm_unpackhi_epi64(b0, b4));
+    store16(d + 2 * dp, _mm_unpacklo_epi64(b1, b5));
+    store16(d + 3 * dp, _mm_unpackhi_epi64(b1, b5));
+    store16(d + 4 * dp, _mm_unpacklo_epi64(b2, b6));
+    store16(d + 5 * dp, _mm_unpackhi_epi64(b2, b6));
+    store16(d + 6 * dp, _mm_unpacklo_epi64(b3, b7));
+    store16(d + 7 * dp, _mm_unpackhi_epi64(b3, b7));
+  }
+};
+
+// 4 x 4 four-byte items.
+template <>
+struct Square<4> {
+  static constexpr int k = 4;
+  static void move(char *d, ssize dp, const char *s, ssize sp) {
+    const __m128i r0 = load16(s), r1 = load16(s + sp), r2 = load16(s + 2 * sp);
+    const __m128i r3 = load16(s + 3 * sp);
+    const __m128i a0 = _mm_unpacklo_epi32(r0, r1), a1 = _mm_unpacklo_epi32(r2, r3);
+    const __m128i a2 = _mm_unpackhi_epi32(r0, r1), a3 = _mm_unpackhi_epi32(r2, r3);
+    store16(d, _mm_unpacklo_epi64(a0, a1));
+    store16(d + dp, _mm_unpackhi_epi64(a0, a1));
+    store16(d + 2 * dp, _mm_unpacklo_epi64(a2, a3));
+    store16(d + 3 * dp, _mm_unpackhi_epi64(a2, a3));
+  }
+};
+
+// 2 x 2 eight-byte items.
+template <>
+struct Square<8> {
+  static constexpr int k = 2;
+  static void move(char *d, ssize dp, const char *s, ssize sp) {
+    const __m128i r0 = load16(s), r1 = load16(s + sp);
+    store16(d, _mm_unpacklo_epi64(r0, r1));
+    store16(d + dp, _mm_unpackhi_epi64(r0, r1));
+  }
+};
+
+#endif  // __SSE2__
+
+// ---------------------------------------------------------------------------------------------
+// Plans: a direct (suboffset-free) copy, normalised.
+
+struct Axis {
+  ssize extent;  // >= 2 once in a plan
   ssize dstep;
   ssize sstep;
 };
 
-// Direct memory on both sides: drop extent-1 dimensions, merge neighbours that are packed
-// relative to each other on both sides, then walk the outer dimensions with an odometer.
-void copy_direct(int ndim, const ssize *lo, const ssize *extent, ssize itemsize, const Strided &dst,
-                 const Strided &src) {
-  char *d = dst.base;
-  const char *s = src.base;
-  Dim dims[max_ndim];
+enum class Kernel : unsigned char { item, block, run, tile };
+
+struct Plan {
+  Kernel kernel;
+  bool squares;  // tile: both sides packed along their own fastest axis (register transposes)
+  int naxes;
+  ssize itemsize;
+  ssize dst_offset;  // from the base to the first item visited (a reflected axis moves it)
+  ssize src_offset;
+  Axis axes[max_ndim];  // outermost first; tile: [naxes-2] is the source's fastest axis
+};
+
+/// A rectangular box of the index space: lo[i] <= index[i] < lo[i] + extent[i].
+struct Box {
+  int ndim;
+  const ssize *lo;
+  const ssize *extent;
+  char order;  // 'C' or 'F': the sequential order, used where the order is observable
+};
+
+ssize magnitude(ssize step) {
+  return abs_or_overflow(step);
+}
+
+// Sorts the axes by decreasing destination stride made positive, when the destination then
+// provably writes each byte once: each axis steps past everything the faster axes reach.
+// That test is sufficient, not necessary; a layout failing it keeps its sequential order,
+// which is right whether or not it really aliases. Reflecting an axis (walking it backwards)
+// moves the first item visited, so both offsets follow.
+bool sort_by_destination(Plan &plan) {
+  const int n = plan.naxes;
+  unsigned char rank[max_ndim];  // positions by decreasing |dstep|, stable (insertion sort)
+  for (int k = 0; k < n; ++k) {
+    const ssize key = magnitude(plan.axes[k].dstep);
+    int j = k;
+    for (; j > 0 && magnitude(plan.axes[rank[j - 1]].dstep) < key; --j) rank[j] = rank[j - 1];
+    rank[j] = static_cast<unsigned char>(k);
+  }
+  ssize reach = plan.itemsize;
+  for (int k = n - 1; k >= 0; --k) {
+    const Axis &axis = plan.axes[rank[k]];
+    const ssize step = magnitude(axis.dstep);
+    ssize span = 0;
+    // The most negative stride has no magnitude to reflect to: keep such views sequential.
+    if (step < reach || axis.dstep == PTRDIFF_MIN || axis.sstep == PTRDIFF_MIN ||
+        mul_overflows(axis.extent - 1, step, &span) || add_overflows(reach, span, &reach)) {
+      return false;
+    }
+  }
+  Axis sorted[max_ndim];
+  for (int k = 0; k < n; ++k) {
+    Axis axis = plan.axes[rank[k]];
+    if (axis.dstep < 0) {
+      plan.dst_offset += (axis.extent - 1) * axis.dstep;
+      plan.src_offset += (axis.extent - 1) * axis.sstep;
+      axis.dstep = -axis.dstep;
+      axis.sstep = -axis.sstep;
+    }
+    sorted[k] = axis;
+  }
+  for (int k = 0; k < n; ++k) plan.axes[k] = sorted[k];
+  return true;
+}
+
+// Fortran order visits the first dimension fastest: the innermost axis must be the last.
+void reverse_axes(Plan &plan) {
+  for (int i = 0, j = plan.naxes - 1; i < j; ++i, --j) {
+    const Axis swap = plan.axes[i];
+    plan.axes[i] = plan.axes[j];
+    plan.axes[j] = swap;
+  }
+}
+
+// Merges an axis into its outer neighbour when the pair is one longer axis on both sides
+// (outer step == inner extent * inner step). The visiting order is unchanged, so this is
+// legal in sequential plans too.
+void merge_axes(Plan &plan) {
   int n = 0;
-  for (int i = 0; i < ndim; ++i) {
-    d += lo[i] * dst.strides[i];
-    s += lo[i] * src.strides[i];
-    if (extent[i] == 0) return;
-    if (extent[i] == 1) continue;
-    const Dim next{extent[i], dst.strides[i], src.strides[i]};
+  for (int k = 0; k < plan.naxes; ++k) {
+    const Axis axis = plan.axes[k];
     if (n > 0) {
-      Dim &outer = dims[n - 1];
-      if (outer.dstep == next.extent * next.dstep && outer.sstep == next.extent * next.sstep) {
-        outer = Dim{outer.extent * next.extent, next.dstep, next.sstep};
+      Axis &outer = plan.axes[n - 1];
+      ssize dspan = 0;
+      ssize sspan = 0;
+      if (!mul_overflows(axis.extent, axis.dstep, &dspan) &&
+          !mul_overflows(axis.extent, axis.sstep, &sspan) && outer.dstep == dspan &&
+          outer.sstep == sspan) {
+        outer = Axis{outer.extent * axis.extent, axis.dstep, axis.sstep};
         continue;
       }
     }
-    dims[n++] = next;
+    plan.axes[n++] = axis;
   }
-  if (n == 0) {
-    std::memmove(d, s, static_cast<std::size_t>(itemsize));
+  plan.naxes = n;
+}
+
+// Bytes a cache line holds; a run shorter than this on one side wastes the rest of its lines.
+constexpr ssize line_bytes = 64;
+
+// Moves axes[from] to position `to` (<= from's position or after it), shifting the others.
+void move_axis(Plan &plan, int from, int to) {
+  const Axis moved = plan.axes[from];
+  for (int k = from; k < to; ++k) plan.axes[k] = plan.axes[k + 1];
+  for (int k = from; k > to; --k) plan.axes[k] = plan.axes[k - 1];
+  plan.axes[to] = moved;
+}
+
+/// The axis, other than the innermost, along which the source steps least; -1 when none
+/// steps less than the innermost does (then the copy is not a transpose).
+int source_fastest_axis(const Plan &plan) {
+  const int n = plan.naxes;
+  if (n < 2) return -1;
+  int fastest = n - 2;
+  for (int k = n - 3; k >= 0; --k) {
+    if (magnitude(plan.axes[k].sstep) < magnitude(plan.axes[fastest].sstep)) fastest = k;
+  }
+  const bool transposing = magnitude(plan.axes[fastest].sstep) < magnitude(plan.axes[n - 1].sstep);
+  return transposing ? fastest : -1;
+}
+
+// A transpose among short axes (neither side's fastest axis fills a cache line by itself):
+// tiles of two such axes would hold a handful of items. Instead, the fewest innermost axes
+// that fill a destination line stay innermost, and the source's fastest axes that fill a
+// source line move just outside them, fastest innermost. The odometer then finishes one
+// block of both sides' lines before it moves on.
+void group_short_axes(Plan &plan) {
+  const int n = plan.naxes;
+  int first_inner = n;  // axes [first_inner, n) fill a destination line
+  for (ssize span = plan.itemsize; first_inner > 0 && span < line_bytes;) {
+    span *= plan.axes[--first_inner].extent;
+  }
+  int placed = first_inner;  // axes [placed, first_inner) are the chosen source axes
+  for (ssize span = plan.itemsize; placed > 0 && span < line_bytes;) {
+    int fastest = 0;
+    for (int k = 1; k < placed; ++k) {
+      if (magnitude(plan.axes[k].sstep) < magnitude(plan.axes[fastest].sstep)) fastest = k;
+    }
+    span *= plan.axes[fastest].extent;
+    move_axis(plan, fastest, --placed);  // the later a source axis is chosen, the further out
+  }
+}
+
+// Which kernel copies the innermost axes. Only a free order allows moving axes for a transpose.
+void choose_kernel(Plan &plan, bool order_is_free) {
+  const ssize itemsize = plan.itemsize;
+  plan.squares = false;
+  if (plan.naxes == 0) {
+    plan.kernel = Kernel::item;
     return;
   }
-  const Dim inner = dims[n - 1];
-  ssize index[max_ndim] = {};
+  const Axis &inner = plan.axes[plan.naxes - 1];
+  if (inner.dstep == itemsize && inner.sstep == itemsize) {
+    plan.kernel = Kernel::block;
+    return;
+  }
+  plan.kernel = Kernel::run;
+  const int fastest = order_is_free ? source_fastest_axis(plan) : -1;
+  if (fastest < 0) return;
+  const bool long_axes =
+      plan.axes[fastest].extent * itemsize >= line_bytes || inner.extent * itemsize >= line_bytes;
+  if (!long_axes) {
+    group_short_axes(plan);
+    return;
+  }
+  move_axis(plan, fastest, plan.naxes - 2);
+  plan.kernel = Kernel::tile;
+  plan.squares =
+      plan.axes[plan.naxes - 2].sstep == itemsize && plan.axes[plan.naxes - 1].dstep == itemsize;
+}
+
+/// Normalises dimensions [first, box.ndim) of a box with no extent 0 and no suboffset there.
+/// Returns whether the order was free (the destination provably writes each byte once).
+bool make_plan(const Box &box, int first, ssize itemsize, const ssize *dstrides,
+               const ssize *sstrides, Plan &plan) {
+  plan.itemsize = itemsize;
+  plan.dst_offset = 0;
+  plan.src_offset = 0;
+  int n = 0;
+  for (int i = first; i < box.ndim; ++i) {
+    plan.dst_offset += box.lo[i] * dstrides[i];
+    plan.src_offset += box.lo[i] * sstrides[i];
+    if (box.extent[i] != 1) plan.axes[n++] = Axis{box.extent[i], dstrides[i], sstrides[i]};
+  }
+  plan.naxes = n;
+  const bool order_is_free = sort_by_destination(plan);
+  if (!order_is_free && box.order == 'F') reverse_axes(plan);
+  merge_axes(plan);
+  choose_kernel(plan, order_is_free);
+  return order_is_free;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running a plan.
+
+/// Calls inner(d, s) once per index of the outer axes [0, outer), the last one fastest. That
+/// last axis is a plain loop; an odometer steps the ones above it.
+template <class Inner>
+void walk(const Plan &plan, int outer, char *d, const char *s, const Inner &inner) {
+  if (outer == 0) {
+    inner(d, s);
+    return;
+  }
+  const Axis last = plan.axes[outer - 1];
+  ssize index[max_ndim];
+  for (int k = 0; k < outer - 1; ++k) index[k] = 0;
   for (;;) {
-    copy_run(d, inner.dstep, s, inner.sstep, inner.extent, itemsize);
-    int k = n - 2;
+    for (ssize i = 0; i < last.extent; ++i) inner(d + i * last.dstep, s + i * last.sstep);
+    int k = outer - 2;
     for (; k >= 0; --k) {
-      if (++index[k] < dims[k].extent) {
-        d += dims[k].dstep;
-        s += dims[k].sstep;
+      const Axis &axis = plan.axes[k];
+      if (++index[k] < axis.extent) {
+        d += axis.dstep;
+        s += axis.sstep;
         break;
       }
       index[k] = 0;
-      d -= (dims[k].extent - 1) * dims[k].dstep;
-      s -= (dims[k].extent - 1) * dims[k].sstep;
+      d -= (axis.extent - 1) * axis.dstep;
+      s -= (axis.extent - 1) * axis.sstep;
     }
     if (k < 0) return;
   }
 }
 
-// PIL-style memory on at least one side: pointers are dereferenced once per outer index;
-// only a suboffset on the last dimension forces per-item work.
-void copy_indirect(int dim, int ndim, const ssize *lo, const ssize *extent, ssize itemsize, char *d,
-                   const Strided &dst, char *s, const Strided &src) {
-  const ssize dstep = dst.strides[dim];
-  const ssize sstep = src.strides[dim];
-  const ssize first = lo[dim];
-  const ssize end = lo[dim] + extent[dim];
-  if (dim == ndim - 1) {
-    const bool plain = (dst.suboffsets == nullptr || dst.suboffsets[dim] < 0) &&
-                       (src.suboffsets == nullptr || src.suboffsets[dim] < 0);
-    if (plain) {
-      copy_run(d + first * dstep, dstep, s + first * sstep, sstep, end - first, itemsize);
-      return;
+// Tile edge in items: a tile row of 64 bytes (one cache line) for small items, 16 items
+// otherwise. With power-of-two pitches every row of a tile maps to one L1 set, so taller
+// tiles only evict themselves.
+ssize tile_edge(ssize itemsize) {
+  return itemsize <= 4 ? 64 / itemsize : 16;
+}
+
+/// One ni x nj tile: i along `across` (the source's fastest axis), j along `inner` (the
+/// destination's). Whole K x K squares go through registers when both sides are packed;
+/// the rest as runs along whichever axis is longer, since inside a tile both sides' lines
+/// stay cached either way.
+template <std::size_t N>
+void copy_tile(const Plan &plan, char *d, const char *s, ssize ni, ssize nj) {
+  const Axis &across = plan.axes[plan.naxes - 2];
+  const Axis &inner = plan.axes[plan.naxes - 1];
+  const ssize itemsize = plan.itemsize;
+  ssize i = 0;
+  constexpr int k = Square<N>::k;
+  if (k > 0 && plan.squares && ni >= k && nj >= k) {
+    const ssize full_i = ni - ni % k;
+    const ssize full_j = nj - nj % k;
+    for (; i < full_i; i += k) {
+      for (ssize j = 0; j < full_j; j += k) {
+        Square<N>::move(d + i * across.dstep + j * inner.dstep, across.dstep,
+                        s + i * across.sstep + j * inner.sstep, inner.sstep);
+      }
+      for (ssize r = i; full_j < nj && r < i + k; ++r) {
+        run_items<N>(d + r * across.dstep + full_j * inner.dstep, inner.dstep,
+                     s + r * across.sstep + full_j * inner.sstep, inner.sstep, nj - full_j,
+                     itemsize);
+      }
     }
-    for (ssize i = first; i < end; ++i) {
-      std::memmove(step_into(d + i * dstep, dst, dim), step_into(s + i * sstep, src, dim),
-                   static_cast<std::size_t>(itemsize));
+  }
+  if (ni - i > nj) {
+    for (ssize j = 0; j < nj; ++j) {
+      run_items<N>(d + i * across.dstep + j * inner.dstep, across.dstep,
+                   s + i * across.sstep + j * inner.sstep, across.sstep, ni - i, itemsize);
     }
     return;
   }
-  for (ssize i = first; i < end; ++i) {
-    copy_indirect(dim + 1, ndim, lo, extent, itemsize, step_into(d + i * dstep, dst, dim), dst,
-                  step_into(s + i * sstep, src, dim), src);
+  for (; i < ni; ++i) {
+    run_items<N>(d + i * across.dstep, inner.dstep, s + i * across.sstep, inner.sstep, nj,
+                 itemsize);
   }
 }
 
-void copy_box(int ndim, const ssize *lo, const ssize *extent, ssize itemsize, const Strided &dst,
-              const Strided &src) {
-  if (ndim == 0) {
-    std::memmove(dst.base, src.base, static_cast<std::size_t>(itemsize));
-    return;
+// The transposing kernel over the two innermost axes. Tiles go along the destination's
+// fastest axis in the inner loop, so the destination is written as a few sequential streams
+// while each tile's source lines stay in cache until every item in them has been used.
+template <std::size_t N>
+void copy_tiles(const Plan &plan, char *d, const char *s) {
+  const Axis &across = plan.axes[plan.naxes - 2];
+  const Axis &inner = plan.axes[plan.naxes - 1];
+  const ssize edge = tile_edge(plan.itemsize);
+  for (ssize i = 0; i < across.extent; i += edge) {
+    const ssize ni = across.extent - i < edge ? across.extent - i : edge;
+    for (ssize j = 0; j < inner.extent; j += edge) {
+      const ssize nj = inner.extent - j < edge ? inner.extent - j : edge;
+      copy_tile<N>(plan, d + i * across.dstep + j * inner.dstep,
+                   s + i * across.sstep + j * inner.sstep, ni, nj);
+    }
   }
-  if (!has_indirection(dst, ndim) && !has_indirection(src, ndim)) {
-    copy_direct(ndim, lo, extent, itemsize, dst, src);
-    return;
+}
+
+template <std::size_t N>
+void run_kernel(const Plan &plan, char *d, const char *s) {
+  const ssize itemsize = plan.itemsize;
+  switch (plan.kernel) {
+    case Kernel::item:
+      std::memmove(d, s, static_cast<std::size_t>(itemsize));
+      return;
+    case Kernel::block: {
+      const auto bytes = static_cast<std::size_t>(plan.axes[plan.naxes - 1].extent * itemsize);
+      walk(plan, plan.naxes - 1, d, s,
+           [bytes](char *to, const char *from) { std::memmove(to, from, bytes); });
+      return;
+    }
+    case Kernel::run: {
+      const Axis inner = plan.axes[plan.naxes - 1];
+      walk(plan, plan.naxes - 1, d, s, [inner, itemsize](char *to, const char *from) {
+        run_items<N>(to, inner.dstep, from, inner.sstep, inner.extent, itemsize);
+      });
+      return;
+    }
+    case Kernel::tile:
+      walk(plan, plan.naxes - 2, d, s,
+           [&plan](char *to, const char *from) { copy_tiles<N>(plan, to, from); });
+      return;
   }
+}
+
+void run_plan(const Plan &plan, char *dbase, const char *sbase) {
+  char *d = dbase + plan.dst_offset;
+  const char *s = sbase + plan.src_offset;
+  switch (plan.itemsize) {
+    case 1:
+      return run_kernel<1>(plan, d, s);
+    case 2:
+      return run_kernel<2>(plan, d, s);
+    case 4:
+      return run_kernel<4>(plan, d, s);
+    case 8:
+      return run_kernel<8>(plan, d, s);
+    case 16:
+      return run_kernel<16>(plan, d, s);
+    default:
+      return run_kernel<0>(plan, d, s);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Boxes, suboffsets and the whole copy.
+
+bool has_suboffset(const Strided &side, int dim) {
+  return side.suboffsets != nullptr && side.suboffsets[dim] >= 0;
+}
+
+// Pointer tables need not be aligned: the pointer is read bytewise (one plain load on x86).
+char *follow(const char *slot, ssize suboffset) {
+  char *pointer;
+  std::memcpy(&pointer, slot, sizeof pointer);
+  return pointer + suboffset;
+}
+
+char *step_into(char *pointer, const Strided &side, int dim) {
+  return has_suboffset(side, dim) ? follow(pointer, side.suboffsets[dim]) : pointer;
+}
+
+// Dimensions [dim, last] of a box, last being the last one with a suboffset: every pointer is
+// followed once per index, never per item unless the suboffset is on the last dimension.
+void walk_indirect(int dim, int last, const Box &box, const Strided &dst, const Strided &src,
+                   char *d, char *s, const Plan &rest) {
+  const ssize dstep = dst.strides[dim];
+  const ssize sstep = src.strides[dim];
+  const ssize end = box.lo[dim] + box.extent[dim];
+  for (ssize i = box.lo[dim]; i < end; ++i) {
+    char *to = step_into(d + i * dstep, dst, dim);
+    char *from = step_into(s + i * sstep, src, dim);
+    if (dim == last) {
+      run_plan(rest, to, from);
+    } else {
+      walk_indirect(dim + 1, last, box, dst, src, to, from, rest);
+    }
+  }
+}
+
+char *address_of(const Strided &side, int ndim, const ssize *index) {
+  char *pointer = side.base;
+  for (int i = 0; i < ndim; ++i) pointer = step_into(pointer + index[i] * side.strides[i], side, i);
+  return pointer;
+}
+
+// Item by item in Fortran order, each address followed through its pointers. The plans keep
+// the sequential order of a destination that may write a byte twice by walking pointer tables
+// in C order, which is also the right order for C; for Fortran order it is not, and there is
+// no cheaper way to visit the first dimension fastest through the source's pointers.
+void copy_in_fortran_order(const Box &box, ssize itemsize, const Strided &dst, const Strided &src) {
+  ssize index[max_ndim];
+  for (int i = 0; i < box.ndim; ++i) index[i] = box.lo[i];
+  for (;;) {
+    std::memmove(address_of(dst, box.ndim, index), address_of(src, box.ndim, index),
+                 static_cast<std::size_t>(itemsize));
+    int i = 0;
+    for (; i < box.ndim; ++i) {
+      if (++index[i] < box.lo[i] + box.extent[i]) break;
+      index[i] = box.lo[i];
+    }
+    if (i == box.ndim) return;
+  }
+}
+
+bool has_indirection(const Strided &side, int ndim) {
   for (int i = 0; i < ndim; ++i) {
-    if (extent[i] == 0) return;
+    if (has_suboffset(side, i)) return true;
   }
-  copy_indirect(0, ndim, lo, extent, itemsize, dst.base, dst, src.base, src);
+  return false;
+}
+
+void copy_box(const Box &box, ssize itemsize, const Strided &dst, const Strided &src) {
+  int last_indirect = -1;
+  for (int i = 0; i < box.ndim; ++i) {
+    if (box.extent[i] == 0) return;
+    if (has_suboffset(dst, i) || has_suboffset(src, i)) last_indirect = i;
+  }
+  // Only a direct destination can be proved to write each byte once; one with suboffsets is
+  // taken to (its blocks are assumed distinct), so Fortran order is kept for direct ones only.
+  if (box.order == 'F' && last_indirect >= 0 && !has_indirection(dst, box.ndim)) {
+    Plan whole;
+    if (!make_plan(box, 0, itemsize, dst.strides, src.strides, whole)) {
+      copy_in_fortran_order(box, itemsize, dst, src);
+      return;
+    }
+  }
+  Plan rest;
+  make_plan(box, last_indirect + 1, itemsize, dst.strides, src.strides, rest);
+  if (last_indirect < 0) {
+    run_plan(rest, dst.base, src.base);
+  } else {
+    walk_indirect(0, last_indirect, box, dst, src, dst.base, src.base, rest);
+  }
 }
 
 // [low, high) bytes reachable through a direct (suboffset-free) layout.
@@ -163,6 +613,7 @@ void byte_range(const Geometry &g, std::uintptr_t *low, std::uintptr_t *high) {
   *high = base + static_cast<std::uintptr_t>(up);
 }
 
+// The temporary is needed exactly when the byte ranges of two direct views intersect.
 bool may_overlap(const Geometry &a, const Geometry &b) {
   if (a.items == 0 || b.items == 0) return false;
   // Through suboffsets the memory touched cannot be bounded; CPython copies such views
@@ -172,6 +623,25 @@ bool may_overlap(const Geometry &a, const Geometry &b) {
   byte_range(a, &alow, &ahigh);
   byte_range(b, &blow, &bhigh);
   return alow < bhigh && blow < ahigh;
+}
+
+// Two views of one shape whose every item is at the same address: a copy changes nothing.
+bool same_addresses(const Geometry &a, const Geometry &b) {
+  if (a.buf != b.buf || a.ndim != b.ndim) return false;
+  if ((a.suboffsets == nullptr) != (b.suboffsets == nullptr)) return false;
+  for (int i = 0; i < a.ndim; ++i) {
+    if (a.shape[i] > 1 && a.strides[i] != b.strides[i]) return false;
+    if (a.suboffsets != nullptr && a.suboffsets[i] != b.suboffsets[i]) return false;
+  }
+  return true;
+}
+
+char *first_item(const Geometry &g) {
+  char *pointer = g.buf;
+  for (int i = 0; i < g.ndim && g.suboffsets != nullptr; ++i) {
+    if (g.suboffsets[i] >= 0) pointer = follow(pointer, g.suboffsets[i]);
+  }
+  return pointer;
 }
 
 }  // namespace
@@ -186,45 +656,56 @@ void packed_strides(int ndim, const ssize *shape, ssize itemsize, char order, ss
 }
 
 void copy_all(int ndim, const ssize *shape, ssize itemsize, Strided dst, Strided src) {
-  const ssize zeros[max_ndim] = {};
-  copy_box(ndim, zeros, shape, itemsize, dst, src);
+  static constexpr ssize zeros[max_ndim] = {};
+  copy_box(Box{ndim, zeros, shape, 'C'}, itemsize, dst, src);
 }
 
 void copy_prefix(int ndim, const ssize *shape, ssize count, char order, ssize itemsize, Strided dst,
                  Strided src) {
   if (count <= 0) return;
-  // The first `count` items in C order are ndim boxes: box d fixes dimensions before d to
-  // the digits of `count` in the mixed radix of shape, takes [0, digit_d) along d and all
-  // of the later dimensions. Fortran order is the same read from the last dimension.
+  const bool fortran = order == 'F';
+  const char sequence = fortran ? 'F' : 'C';
+  // Position k in the order (0: slowest) is dimension k in C order, ndim - 1 - k in Fortran.
+  // inner[k] = the number of items one step of position k skips.
+  ssize inner[max_ndim];
+  ssize items = 1;
+  for (int k = ndim - 1; k >= 0; --k) {
+    inner[k] = items;
+    items *= shape[fortran ? ndim - 1 - k : k];
+  }
   ssize lo[max_ndim] = {};
+  if (count >= items) {
+    copy_box(Box{ndim, lo, shape, sequence}, itemsize, dst, src);
+    return;
+  }
+  // The first `count` items are at most ndim boxes: box k fixes the slower positions to the
+  // digits of `count` in the mixed radix of shape, takes [0, digit_k) at position k and all
+  // of the faster positions. (count < items, so no extent is 0 and no inner[k] is 0.)
   ssize extent[max_ndim];
   for (int i = 0; i < ndim; ++i) extent[i] = shape[i];
   ssize remaining = count;
   for (int k = 0; k < ndim && remaining > 0; ++k) {
-    const int d = order == 'F' ? ndim - 1 - k : k;
-    ssize inner = 1;
-    for (int j = k + 1; j < ndim; ++j) inner *= shape[order == 'F' ? ndim - 1 - j : j];
-    const ssize digit = remaining / inner;
-    remaining %= inner;
+    const int d = fortran ? ndim - 1 - k : k;
+    const ssize digit = remaining / inner[k];
+    remaining %= inner[k];
     if (digit > 0) {
       extent[d] = digit;
-      copy_box(ndim, lo, extent, itemsize, dst, src);
+      copy_box(Box{ndim, lo, extent, sequence}, itemsize, dst, src);
     }
     lo[d] = digit;
     extent[d] = 1;
   }
-  if (ndim == 0) copy_box(0, lo, extent, itemsize, dst, src);
 }
 
 void gather(char *dest, const Geometry &src, char order) {
-  ssize packed[max_ndim];
+  ssize packed[max_ndim] = {};  // (only [0, ndim) is read; GCC cannot tell)
   packed_strides(src.ndim, src.shape, src.itemsize, order, packed);
   copy_all(src.ndim, src.shape, src.itemsize, Strided{dest, packed, nullptr},
            Strided{src.buf, src.strides, src.suboffsets});
 }
 
 void scatter(const Geometry &dest, const char *src, ssize count, char order) {
-  ssize packed[max_ndim];
+  ssize packed[max_ndim] = {};  // (only [0, ndim) is read; GCC cannot tell)
   packed_strides(dest.ndim, dest.shape, dest.itemsize, order, packed);
   copy_prefix(dest.ndim, dest.shape, count, order, dest.itemsize,
               Strided{dest.buf, dest.strides, dest.suboffsets},
@@ -232,18 +713,25 @@ void scatter(const Geometry &dest, const char *src, ssize count, char order) {
 }
 
 Status copy_between(const Geometry &dest, const Geometry &src) {
+  if (src.items == 0 || same_addresses(dest, src)) return ok_status();
   const Strided to{dest.buf, dest.strides, dest.suboffsets};
+  const auto itemsize = static_cast<std::size_t>(src.itemsize);
   if (!may_overlap(dest, src)) {
     copy_all(src.ndim, src.shape, src.itemsize, to, Strided{src.buf, src.strides, src.suboffsets});
+    // CPython's loop visits the first item last. Where destination items share bytes, writing
+    // it once more gives its result; elsewhere it rewrites the value just written.
+    std::memmove(first_item(dest), first_item(src), itemsize);
     return ok_status();
   }
+  // Overlapping views: every source item is read before any is written.
   const auto bytes = static_cast<std::size_t>(src.items * src.itemsize);
   char *temporary = static_cast<char *>(std::malloc(bytes));
   if (temporary == nullptr) return {Code::no_memory};
   gather(temporary, src, 'C');
-  ssize packed[max_ndim];
+  ssize packed[max_ndim] = {};  // (only [0, ndim) is read; GCC cannot tell)
   packed_strides(src.ndim, src.shape, src.itemsize, 'C', packed);
   copy_all(src.ndim, src.shape, src.itemsize, to, Strided{temporary, packed, nullptr});
+  std::memmove(first_item(dest), temporary, itemsize);
   std::free(temporary);
   return ok_status();
 }

@@ -1,9 +1,13 @@
 #include "layout.hpp"
 
+#include <limits>
+
 #include "checked_math.hpp"
 
 namespace pybuffer::core {
 namespace {
+
+constexpr ssize kMinStride = std::numeric_limits<ssize>::min();
 
 bool ndim_in_range(int ndim) {
   return ndim >= 0 && ndim <= max_ndim;
@@ -26,14 +30,15 @@ bool strides_are_packed(const View &view, int first, int step) {
 }  // namespace
 
 bool is_c_contiguous(const View &view) {
+  if (!ndim_in_range(view.ndim)) return false;
   if (view.len == 0 || view.strides == nullptr) return true;
-  if (!ndim_in_range(view.ndim) || (view.ndim > 0 && view.shape == nullptr)) return false;
+  if (view.ndim > 0 && view.shape == nullptr) return false;
   return strides_are_packed(view, view.ndim - 1, -1);
 }
 
 bool is_f_contiguous(const View &view) {
-  if (view.len == 0) return true;
   if (!ndim_in_range(view.ndim)) return false;
+  if (view.len == 0) return true;
   if (view.strides == nullptr) {
     // Implicitly C-contiguous: also Fortran-contiguous when at most one extent exceeds 1.
     if (view.ndim <= 1) return true;
@@ -99,16 +104,21 @@ Status check_geometry(const View &view, Geometry &out) {
       out.strides[i] = view.strides[i];
       ssize reach = 0;
       const ssize steps = out.shape[i] > 0 ? out.shape[i] - 1 : 0;
-      if (mul_overflows(abs_or_overflow(view.strides[i]), steps, &reach) ||
+      // abs_or_overflow saturates INT64_MIN, which must not pass for a single step.
+      const bool unrepresentable = steps > 0 && view.strides[i] == kMinStride;
+      if (unrepresentable || mul_overflows(abs_or_overflow(view.strides[i]), steps, &reach) ||
           add_overflows(span, reach, &span)) {
         return {Code::size_overflow, i, 0, 0, "strides times shape"};
       }
     }
   } else {
+    // Bounded by len unless an extent is 0: an empty view's packed strides can still overflow.
     ssize stride = view.itemsize;
     for (int i = view.ndim - 1; i >= 0; --i) {
       out.strides[i] = stride;
-      stride *= out.shape[i];  // cannot overflow: bounded by len
+      if (i > 0 && mul_overflows(stride, out.shape[i], &stride)) {
+        return {Code::size_overflow, i, 0, 0, "the contiguous strides"};
+      }
     }
   }
   return ok_status();

@@ -1,0 +1,302 @@
+"""Test driver of the check suite: runs pybuffer-check and judges its exit status, text and
+JSON. One CTest test per case (see CMakeLists.txt):
+
+    check_driver.py --checker EXE --module-dir DIR --schema FILE --work DIR CASE [ARGS...]
+
+Cases: builtin; broken TYPE RULE (RULE "none" for a correct exporter); all-broken; cli;
+schema; numpy. Exit status 0 passes, 1 fails, 77 skips (CTest's SKIP_RETURN_CODE).
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+import schema_validate
+
+SKIP = 77
+
+
+class Failure(Exception):
+    pass
+
+
+def expect(condition, message):
+    if not condition:
+        raise Failure(message)
+
+
+class Checker:
+    def __init__(self, args):
+        self.exe = args.checker
+        self.schema_path = args.schema
+        with open(args.schema, encoding="utf-8") as file:
+            self.schema = json.load(file)
+        self.work = args.work
+        os.makedirs(self.work, exist_ok=True)
+        self.env = dict(os.environ)
+        path = [args.module_dir, self.work] + [p for p in [self.env.get("PYTHONPATH")] if p]
+        self.env["PYTHONPATH"] = os.pathsep.join(path)
+
+    def run(self, *arguments, cwd=None):
+        """Runs the checker; returns (exit status, stdout, stderr)."""
+        process = subprocess.run([self.exe, *arguments], capture_output=True, text=True,
+                                 env=self.env, cwd=cwd or self.work, timeout=300)
+        return process.returncode, process.stdout, process.stderr
+
+    def report(self, name, *arguments):
+        """Runs the checker with --json; returns (exit status, text, report), the report
+        validated against the schema."""
+        path = os.path.join(self.work, name + ".json")
+        if os.path.exists(path):
+            os.remove(path)
+        status, text, errors = self.run("--json", path, *arguments)
+        expect(os.path.exists(path), f"no JSON written (exit {status}): {errors}")
+        with open(path, encoding="utf-8") as file:
+            document = json.load(file)
+        problems = schema_validate.validate(document, self.schema)
+        expect(not problems, "JSON does not match the schema:\n  " + "\n  ".join(problems[:10]))
+        expect(document["summary"]["exit_status"] == status,
+               f"exit status {status}, summary says {document['summary']['exit_status']}")
+        return status, text, document
+
+
+def violated(exporter):
+    return set(exporter["violated_rules"])
+
+
+def case_builtin(checker, _):
+    status, text, report = checker.report("builtin")
+    failed = [(e["label"], e["violated_rules"], e["error"]) for e in report["exporters"]
+              if e["verdict"] not in ("pass", "skipped")]
+    expect(status == 0 and not failed, f"built-in exporters did not all pass: {failed}\n{text}")
+    expect(text.rstrip().endswith("PASS: every exporter answered every request by the rules"),
+           "the text report does not end with PASS")
+    labels = {e["label"] for e in report["exporters"]}
+    for core in ("bytes", "bytearray", "array('d')", "memoryview[::-2]"):
+        expect(core in labels, f"built-in exporter {core!r} missing")
+    skipped = [e["label"] for e in report["exporters"] if e["verdict"] == "skipped"]
+    expect(report["served_by_pybuffer"], f"not served by pybuffer: {report['bindings']}")
+    print(f"{len(labels) - len(skipped)} built-in exporters passed"
+          + (f"; skipped (no _testbuffer): {skipped}" if skipped else ""))
+
+
+def case_broken(checker, arguments):
+    type_name, rule = arguments
+    constructor = "Correct(readonly=True)" if type_name == "CorrectReadOnly" else type_name + "()"
+    status, text, report = checker.report(type_name, "--expr",
+                                          f"pybuffer_check_broken.{constructor}")
+    (exporter,) = report["exporters"]
+    expect(exporter["verdict"] != "error", f"not checked: {exporter['error']}")
+    if rule == "none":
+        expect(status == 0 and not violated(exporter),
+               f"a correct exporter was flagged: {exporter['violated_rules']}\n{text}")
+        print(f"{type_name}: no violation, as expected")
+        return
+    expect(violated(exporter) == {rule},
+           f"{type_name} flagged with {sorted(violated(exporter))}, exactly ['{rule}'] "
+           f"expected\n{text}")
+    expect(status == 1, f"exit status {status}, 1 expected")
+    expect(f"! {rule}: " in text, f"the text report does not name rule {rule}")
+    messages = {v["message"] for a in exporter["requests"] for v in a["violations"]}
+    print(f"{type_name}: flagged with exactly '{rule}' in {exporter['violation_count']} "
+          f"answer(s), e.g. {sorted(messages)[0]}")
+
+
+def case_all_broken(checker, _):
+    status, text, report = checker.report("all_broken", "pybuffer_check_broken:exporters")
+    expect(status == 1, f"exit status {status}, 1 expected")
+    summary = report["summary"]
+    expect(sum(summary["violations_by_rule"].values()) == summary["violations"],
+           "violations_by_rule does not add up to violations")
+    expect(summary["violations"] == sum(e["violation_count"] for e in report["exporters"]),
+           "exporters' violation counts do not add up to the summary's")
+    every_rule = {rule["id"] for rule in report["rules"]}
+    flagged = set().union(*(violated(e) for e in report["exporters"]))
+    expect(flagged == every_rule,
+           f"rules without a broken exporter: {sorted(every_rule - flagged)}")
+    print(f"{summary['exporters']} exporters, every one of the {len(every_rule)} rules "
+          f"broken by at least one; the report matches the schema")
+
+
+def case_cli(checker, _):
+    # An expression's top-level modules are imported automatically.
+    status, text, report = checker.report("expr", "--expr", "array.array('i', [1, 2])")
+    expect(status == 0 and report["exporters"][0]["verdict"] == "pass", f"--expr failed\n{text}")
+
+    # module:attribute, and a script defining `exporters` as a dict and as a list.
+    with open(os.path.join(checker.work, "check_cli_module.py"), "w", encoding="utf-8") as file:
+        file.write("good = bytearray(4)\nnested = type('N', (), {'view': memoryview(b'ab')})\n")
+    status, text, report = checker.report("attribute", "check_cli_module:good",
+                                          "check_cli_module:nested.view")
+    expect(status == 0 and [e["verdict"] for e in report["exporters"]] == ["pass", "pass"],
+           f"module:attribute targets failed\n{text}")
+    script = os.path.join(checker.work, "check_cli_script.py")
+    with open(script, "w", encoding="utf-8") as file:
+        file.write("import array\nexporters = {'small': bytearray(3), "
+                   "'doubles': array.array('d', [1.0])}\n")
+    status, text, report = checker.report("script", script)
+    expect(status == 0 and [e["label"] for e in report["exporters"]] == ["small", "doubles"],
+           f"script target failed\n{text}")
+    status, text, report = checker.report("list", "--expr", "[b'x', bytearray(2)]")
+    expect([e["label"] for e in report["exporters"]] == ["[b'x', bytearray(2)][0]",
+                                                         "[b'x', bytearray(2)][1]"],
+           "a list target was not expanded item by item")
+
+    # Targets that cannot be checked: exit status 2, each named.
+    status, text, report = checker.report("errors", "--expr", "42", "--expr",
+                                          "no_such_module_pybuffer.thing")
+    errors = [e["error"] for e in report["exporters"]]
+    expect(status == 2 and "not an exporter" in errors[0] and "NameError" in errors[1],
+           f"unresolvable targets: exit {status}, errors {errors}")
+
+    # Usage errors.
+    for arguments, needle in ((["--frobnicate"], "unknown option"),
+                              (["not_a_target"], "neither a script path"),
+                              (["--json"], "needs a value")):
+        status, _, errors = checker.run(*arguments)
+        expect(status == 2 and needle in errors, f"{arguments}: exit {status}, {errors!r}")
+
+    # --json - writes JSON alone to standard output, the text report to standard error.
+    status, out, errors = checker.run("--json", "-", "--expr", "b'abc'")
+    expect(status == 0 and json.loads(out)["summary"]["ok"] and "PASS" in errors,
+           "--json - did not separate JSON and text")
+
+    # --quiet lists only exporters that did not pass.
+    status, out, _ = checker.run("--quiet", "--expr", "b'abc'", "--expr",
+                                 "pybuffer_check_broken.WrongLen()")
+    expect(status == 1 and "WrongLen" in out and "b'abc'" not in out, "--quiet misbehaved")
+
+    # --list-rules names exactly the rules the schema knows.
+    status, out, _ = checker.run("--list-rules")
+    listed = {line.split()[0] for line in out.splitlines() if line.strip()}
+    expect(status == 0 and listed == set(checker.schema["$defs"]["rule_id"]["enum"]),
+           f"--list-rules and the schema disagree: {sorted(listed)}")
+    print("expressions, module:attribute, scripts, lists, errors, --json -, --quiet and "
+          "--list-rules behave")
+
+
+def case_schema(checker, _):
+    """The validator rejects what the schema forbids (so a passing validation means
+    something), and agrees with the jsonschema package when that is installed."""
+    _, _, report = checker.report("schema_probe", "--expr", "pybuffer_check_broken.WrongLen()",
+                                  "--expr", "42")
+    mutations = {
+        "missing summary": lambda d: d.pop("summary"),
+        "unknown rule id": lambda d: d["exporters"][0]["requests"][2]["violations"][0]
+        .__setitem__("rule", "no_such_rule"),
+        "extra property": lambda d: d["exporters"][0].__setitem__("surprise", 1),
+        "boolean as integer": lambda d: d["summary"].__setitem__("violations", True),
+        "shape of strings": lambda d: d["exporters"][0]["requests"][4]["view"]
+        .__setitem__("shape", ["2", "3"]),
+        "bad verdict": lambda d: d["exporters"][1].__setitem__("verdict", "maybe"),
+    }
+    for name, mutate in mutations.items():
+        document = json.loads(json.dumps(report))
+        mutate(document)
+        expect(schema_validate.validate(document, checker.schema),
+               f"the validator accepted a document with a {name}")
+    try:
+        import jsonschema
+    except ImportError:
+        print("validator rejects every mutation (jsonschema not installed: no cross-check)")
+        return
+    jsonschema.Draft202012Validator.check_schema(checker.schema)
+    jsonschema.Draft202012Validator(checker.schema).validate(report)
+    print("validator rejects every mutation; jsonschema agrees the schema and report are valid")
+
+
+# NumPy arrays of several dtypes and layouts. NumPy 1.24 (Debian 12) refuses requests with
+# ValueError rather than BufferError; that, and only that, is the deviation tolerated.
+NUMPY_PASS = [
+    "numpy.arange(12, dtype='int8')",
+    "numpy.array(3.5)",
+    "numpy.zeros((0, 3))",
+    "numpy.ones((3, 1))",
+    "numpy.zeros(3, dtype='?')",
+    "numpy.zeros(3, dtype='f2')",
+    "numpy.zeros(4, dtype=complex)",
+    "numpy.zeros(3, dtype='<U3')",
+    "numpy.zeros(3, dtype='S4')",
+    "numpy.zeros(3, dtype='i4,f8')",
+    "numpy.zeros(3, dtype='>i4')",
+    "numpy.zeros(3, dtype=numpy.longdouble)",
+]
+NUMPY_DEVIATING = [
+    "numpy.arange(12, dtype='int64').reshape(3, 4)",
+    "numpy.arange(12).reshape(3, 4)[:, ::2]",
+    "numpy.zeros((2, 3), order='F')",
+    "numpy.arange(24, dtype='i4').reshape(2, 3, 4)[::-1, 1:, ::2]",
+    "numpy.arange(6.0).reshape(2, 3).T",
+    "numpy.frombuffer(b'abcdefgh', dtype='u1')",
+    "numpy.zeros(3, dtype='i4,f8')['f1']",
+    "numpy.broadcast_to(numpy.arange(3), (4, 3))",
+    "numpy.zeros(3, dtype='M8[s]')",
+]
+NUMPY_TOLERATED = {"refusal"}
+
+
+def case_numpy(checker, _):
+    status, out, errors = checker.run("--json", "-", "--expr", "numpy.__version__ and b''")
+    report = json.loads(out) if out.strip() else None
+    if report is None or report["exporters"][0]["verdict"] == "error":
+        reason = report["exporters"][0]["error"] if report else errors.strip()
+        print(f"NOT RUN: NumPy is not importable by the primary host ({reason}). "
+              "Debian's python3-numpy serves Debian's own python3; configure with that "
+              "interpreter as Python3_EXECUTABLE to run this test.")
+        return SKIP
+    arguments = [a for expression in NUMPY_PASS + NUMPY_DEVIATING for a in ("--expr", expression)]
+    status, text, report = checker.report("numpy", *arguments)
+    problems, deviations = [], []
+    for exporter in report["exporters"]:
+        label, rules = exporter["label"], violated(exporter)
+        expect(exporter["verdict"] != "error", f"{label}: not checked: {exporter['error']}")
+        if label in NUMPY_PASS and rules:
+            problems.append(f"{label}: expected to pass, flagged {sorted(rules)}")
+        if rules - NUMPY_TOLERATED:
+            problems.append(f"{label}: unexpected rules {sorted(rules - NUMPY_TOLERATED)}")
+        for answer in exporter["requests"]:
+            for violation in answer["violations"]:
+                if answer["exception"] and answer["exception"]["type"] != "ValueError":
+                    problems.append(f"{label}: {violation['message']}")
+        if rules:
+            raised = sorted({a["exception"]["type"] for a in exporter["requests"]
+                             if a["violations"] and a["exception"]})
+            deviations.append(f"{label}: {exporter['violation_count']} refusal(s) with "
+                              f"{'/'.join(raised)} instead of BufferError")
+    expect(not problems, "\n".join(problems) + "\n" + text)
+    print(f"{len(NUMPY_PASS) + len(NUMPY_DEVIATING)} NumPy arrays checked; known deviations:")
+    for deviation in deviations:
+        print("  " + deviation)
+    return 0
+
+
+CASES = {
+    "builtin": case_builtin,
+    "broken": case_broken,
+    "all-broken": case_all_broken,
+    "cli": case_cli,
+    "schema": case_schema,
+    "numpy": case_numpy,
+}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--checker", required=True)
+    parser.add_argument("--module-dir", required=True)
+    parser.add_argument("--schema", required=True)
+    parser.add_argument("--work", required=True)
+    parser.add_argument("case", choices=sorted(CASES))
+    parser.add_argument("arguments", nargs="*")
+    args = parser.parse_args()
+    try:
+        return CASES[args.case](Checker(args), args.arguments) or 0
+    except Failure as failure:
+        print(f"FAILED: {failure}")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

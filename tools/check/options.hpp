@@ -1,0 +1,25 @@
+// The command line of pybuffer-check.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "targets.hpp"
+
+namespace pybuffer::check {
+
+struct Options {
+  std::vector<TargetSpec> targets;  // in command-line order; the built-in set when none given
+  std::string json_path;            // "" for none, "-" for standard output
+  bool quiet = false;
+  bool list_rules = false;
+  bool help = false;
+  bool version = false;
+};
+
+/// Parses argv; on a usage error returns false with `error` set.
+bool parse_options(int argc, char **argv, Options &options, std::string &error);
+
+extern const char kUsage[];
+
+}  // namespace pybuffer::check
