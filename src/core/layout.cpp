@@ -29,15 +29,33 @@ bool strides_are_packed(const View &view, int first, int step) {
 
 }  // namespace
 
+Status check_sizes(const View &view) {
+  if (!ndim_in_range(view.ndim)) return {Code::ndim_out_of_range, -1, view.ndim};
+  if (view.len < 0) return {Code::negative_len, -1, view.len};
+  if (view.shape == nullptr) return ok_status();
+  if (view.itemsize <= 0) return {Code::bad_itemsize, -1, view.itemsize};
+  ssize bytes = view.itemsize;
+  for (int i = 0; i < view.ndim; ++i) {
+    if (view.shape[i] < 0) return {Code::negative_shape, i, view.shape[i]};
+  }
+  for (int i = 0; i < view.ndim; ++i) {
+    if (mul_overflows(bytes, view.shape[i], &bytes)) {
+      return {Code::size_overflow, -1, 0, 0, "the product of shape and itemsize"};
+    }
+  }
+  if (bytes != view.len) return {Code::len_mismatch, -1, view.len, bytes};
+  return ok_status();
+}
+
 bool is_c_contiguous(const View &view) {
-  if (!ndim_in_range(view.ndim)) return false;
+  if (!check_sizes(view).ok()) return false;
   if (view.len == 0 || view.strides == nullptr) return true;
   if (view.ndim > 0 && view.shape == nullptr) return false;
   return strides_are_packed(view, view.ndim - 1, -1);
 }
 
 bool is_f_contiguous(const View &view) {
-  if (!ndim_in_range(view.ndim)) return false;
+  if (!check_sizes(view).ok()) return false;
   if (view.len == 0) return true;
   if (view.strides == nullptr) {
     // Implicitly C-contiguous: also Fortran-contiguous when at most one extent exceeds 1.
@@ -132,6 +150,9 @@ Status pointer_at(const View &view, const ssize *indices, void **out) {
   }
   char *pointer = view.buf;
   for (int i = 0; i < view.ndim; ++i) {
+    if (view.shape != nullptr && view.shape[i] < 0) {
+      return {Code::negative_shape, i, view.shape[i]};
+    }
     if (view.shape != nullptr && (indices[i] < 0 || indices[i] >= view.shape[i])) {
       return {Code::index_out_of_range, i, indices[i], view.shape[i]};
     }

@@ -40,11 +40,17 @@ struct Geometry {
 };
 
 /// CPython's contiguity rules, exactly (a zero-length view is contiguous in every order).
-/// A view too malformed to judge (ndim out of range, shape missing where needed) is
+/// A view too malformed to judge (check_sizes fails, shape missing where needed) is
 /// reported as not contiguous, which sends callers to the checked copy path.
 bool is_c_contiguous(const View &view);
 bool is_f_contiguous(const View &view);
 bool is_contiguous(const View &view, char order);
+
+/// The size fields agree: 0 <= ndim <= 64, len >= 0 and, when the view has a shape,
+/// itemsize > 0, every extent >= 0 and len == product(shape) * itemsize without overflow.
+/// A view without shape is `len` flat bytes whatever its ndim and itemsize (NumPy answers
+/// shapeless requests with ndim 0), so nothing more is asked of it.
+Status check_sizes(const View &view);
 
 /// Validates a view for copying and fills out its explicit shape and strides.
 Status check_geometry(const View &view, Geometry &out);
