@@ -195,6 +195,58 @@ PYBUFFER_API const char *pybuffer_version(void);
    (0x030B02F0 for 3.11.2), read once from the running host's Py_GetVersion(). */
 PYBUFFER_API unsigned long pybuffer_host_version_hex(void);
 
+/* ---------------------------------------------------------------------------------------
+ * pybuffer extension, not part of CPython's API: the format engine's own entry point.
+ *
+ * pybuffer_format_info() measures a buffer format string. It never calls the interpreter,
+ * never sets a Python exception, allocates nothing and may be called without the GIL;
+ * failures are reported through `out`. PyBuffer_SizeFromFormat is the same engine in
+ * PYBUFFER_FORMAT_STRUCT mode, with the failure raised as the host's exception.
+ * ------------------------------------------------------------------------------------- */
+
+/* Modes (the `flags` argument). */
+/* The struct module's syntax, answering exactly as struct.calcsize of the running host. */
+#define PYBUFFER_FORMAT_STRUCT 0
+/* PEP 3118 (T{...}, :name:, (shape), &, Z, O, g, w, u, z, ^, mid-string byte orders),
+   laid out by NumPy's rules: under '@' items are aligned and structs padded to their
+   alignment, so "ic" is 8 bytes here while struct.calcsize says 5. */
+#define PYBUFFER_FORMAT_PEP3118 1
+
+/* pybuffer_format_result.error. Codes 1-5 are the failures PyBuffer_SizeFromFormat raises
+   as the exceptions named, in that order of precedence. */
+#define PYBUFFER_FORMAT_OK 0
+/* Not UTF-8: UnicodeDecodeError. */
+#define PYBUFFER_FORMAT_ERROR_NOT_UTF8 1
+/* UTF-8 but not ASCII (struct mode only): UnicodeEncodeError. */
+#define PYBUFFER_FORMAT_ERROR_NOT_ASCII 2
+/* struct.error "bad char in struct format". */
+#define PYBUFFER_FORMAT_ERROR_BAD_CHAR 3
+/* struct.error "repeat count given without format specifier". */
+#define PYBUFFER_FORMAT_ERROR_COUNT_WITHOUT_CODE 4
+/* struct.error "total struct size too long": the size exceeds Py_ssize_t. */
+#define PYBUFFER_FORMAT_ERROR_TOO_LONG 5
+/* PEP 3118 mode: unbalanced T{ }, malformed (shape), :name without its closing ':'. */
+#define PYBUFFER_FORMAT_ERROR_SYNTAX 6
+/* PEP 3118 mode: valid but without a size ('t' bit fields, 'X{}' function pointers). */
+#define PYBUFFER_FORMAT_ERROR_UNSUPPORTED 7
+/* PEP 3118 mode: T{ or & nested more than 64 deep. */
+#define PYBUFFER_FORMAT_ERROR_TOO_DEEP 8
+/* format is NULL. */
+#define PYBUFFER_FORMAT_ERROR_NULL 9
+/* flags is not one of the modes above. */
+#define PYBUFFER_FORMAT_ERROR_FLAGS 10
+
+typedef struct pybuffer_format_result {
+  Py_ssize_t itemsize;     /* bytes of one item; -1 on failure */
+  Py_ssize_t alignment;    /* largest native alignment applied ('@' items), 1 if none */
+  Py_ssize_t error_offset; /* byte offset in format where the failure was found, else -1 */
+  int error;               /* PYBUFFER_FORMAT_OK or PYBUFFER_FORMAT_ERROR_* */
+} pybuffer_format_result;
+
+/* Returns the itemsize, or -1 on failure. `out` may be NULL when only the size matters. */
+PYBUFFER_API Py_ssize_t pybuffer_format_info(const char *format, int flags,
+                                             pybuffer_format_result *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,29 +1,160 @@
-// PyBuffer_SizeFromFormat, answered as CPython answers it: struct.calcsize(format).
+// PyBuffer_SizeFromFormat and pybuffer_format_info: the format engine's two front ends.
+//
+// CPython answers PyBuffer_SizeFromFormat with struct.calcsize(format); core's engine gives
+// the same answer without the interpreter. Python is only called on failure, to raise
+// exactly the exception CPython would: UnicodeDecodeError, UnicodeEncodeError, or the host
+// struct module's own struct.error (looked up only then, so that a host without a struct
+// module, or one being finalised, still gets sizes).
 #include <Python.h>
+
+#include <pybuffer/pybuffer.h>
+
+#include <cstring>
 
 #include "capi/entry_points.hpp"
 #include "capi/raise.hpp"
+#include "core/format.hpp"
+#include "host/host.hpp"
+
+using namespace pybuffer;
+
+namespace {
+
+// What the host's struct module accepts, decided by the interpreter actually running; read
+// once per process (the host cannot change), so that the hot path pays one load for it.
+core::StructDialect host_struct_dialect() {
+  static const core::StructDialect dialect{host::version_hex() >= 0x030E0000UL};  // 'F', 'D'
+  return dialect;
+}
+
+const char *utf8_reason(core::Utf8Problem problem) {
+  switch (problem) {
+    case core::Utf8Problem::invalid_start_byte:
+      return "invalid start byte";
+    case core::Utf8Problem::invalid_continuation_byte:
+      return "invalid continuation byte";
+    case core::Utf8Problem::unexpected_end_of_data:
+      break;
+  }
+  return "unexpected end of data";
+}
+
+const char *struct_message(core::FormatError error) {
+  switch (error) {
+    case core::FormatError::bad_char:
+      return "bad char in struct format";
+    case core::FormatError::count_without_code:
+      return "repeat count given without format specifier";
+    default:
+      break;
+  }
+  return "total struct size too long";
+}
+
+// Sets an exception instance as CPython's strict codec error handler does.
+void raise_instance(PyObject *type, PyObject *instance) {
+  if (instance == nullptr) return;  // building it failed: that exception is pending
+  PyErr_SetObject(type, instance);
+  Py_DecRef(instance);
+}
+
+[[gnu::cold, gnu::noinline]] void raise_format_error(const char *format,
+                                                     const core::FormatResult &result) {
+  switch (result.error) {
+    case core::FormatError::not_utf8:
+      // The exception holds the whole string as bytes, as PyUnicode_FromString's does.
+      raise_instance(
+          PyExc_UnicodeDecodeError,
+          PyUnicodeDecodeError_Create("utf-8", format, static_cast<Py_ssize_t>(std::strlen(format)),
+                                      result.begin, result.end, utf8_reason(result.utf8_problem)));
+      return;
+    case core::FormatError::not_ascii: {
+      // The text is valid UTF-8 here, so this str is the one struct failed to encode.
+      PyObject *text = PyUnicode_FromString(format);
+      if (text == nullptr) return;
+      raise_instance(PyExc_UnicodeEncodeError,
+                     PyObject_CallFunction(PyExc_UnicodeEncodeError, "sOnns", "ascii", text,
+                                           result.begin, result.end, "ordinal not in range(128)"));
+      Py_DecRef(text);
+      return;
+    }
+    default:
+      break;
+  }
+  PyObject *module = PyImport_ImportModule("struct");
+  if (module == nullptr) return;
+  PyObject *error = PyObject_GetAttrString(module, "error");
+  Py_DecRef(module);
+  if (error == nullptr) return;
+  PyErr_SetString(error, struct_message(result.error));
+  Py_DecRef(error);
+}
+
+int public_error(core::FormatError error) {
+  switch (error) {
+    case core::FormatError::none:
+      return PYBUFFER_FORMAT_OK;
+    case core::FormatError::not_utf8:
+      return PYBUFFER_FORMAT_ERROR_NOT_UTF8;
+    case core::FormatError::not_ascii:
+      return PYBUFFER_FORMAT_ERROR_NOT_ASCII;
+    case core::FormatError::bad_char:
+      return PYBUFFER_FORMAT_ERROR_BAD_CHAR;
+    case core::FormatError::count_without_code:
+      return PYBUFFER_FORMAT_ERROR_COUNT_WITHOUT_CODE;
+    case core::FormatError::too_long:
+      return PYBUFFER_FORMAT_ERROR_TOO_LONG;
+    case core::FormatError::syntax:
+      return PYBUFFER_FORMAT_ERROR_SYNTAX;
+    case core::FormatError::unsupported:
+      return PYBUFFER_FORMAT_ERROR_UNSUPPORTED;
+    case core::FormatError::too_deep:
+      return PYBUFFER_FORMAT_ERROR_TOO_DEEP;
+  }
+  return PYBUFFER_FORMAT_ERROR_SYNTAX;
+}
+
+}  // namespace
 
 extern "C" Py_ssize_t pybuffer_impl_PyBuffer_SizeFromFormat(const char *format) {
   if (format == nullptr) {
-    pybuffer::capi::raise_null("PyBuffer_SizeFromFormat", "format");
+    capi::raise_null("PyBuffer_SizeFromFormat", "format");
     return -1;
   }
-  PyObject *module = PyImport_ImportModule("struct");
-  if (module == nullptr) return -1;
-  PyObject *calcsize = PyObject_GetAttrString(module, "calcsize");
-  Py_DecRef(module);
-  if (calcsize == nullptr) return -1;
-  Py_ssize_t itemsize = -1;
-  PyObject *text = PyUnicode_FromString(format);
-  if (text != nullptr) {
-    PyObject *size = PyObject_CallFunctionObjArgs(calcsize, text, nullptr);
-    if (size != nullptr) {
-      itemsize = PyLong_AsSsize_t(size);
-      Py_DecRef(size);
-    }
-    Py_DecRef(text);
+  const core::FormatResult result = core::struct_calcsize(format, host_struct_dialect());
+  if (__builtin_expect(result.ok(), true)) return result.itemsize;
+  raise_format_error(format, result);
+  return -1;
+}
+
+extern "C" PYBUFFER_API Py_ssize_t pybuffer_format_info(const char *format, int flags,
+                                                        pybuffer_format_result *out) {
+  pybuffer_format_result ignored;
+  if (out == nullptr) out = &ignored;
+  out->itemsize = -1;
+  out->alignment = 1;
+  out->error_offset = -1;
+  if (format == nullptr) {
+    out->error = PYBUFFER_FORMAT_ERROR_NULL;
+    return -1;
   }
-  Py_DecRef(calcsize);
-  return itemsize;
+  core::FormatResult result;
+  if (flags == PYBUFFER_FORMAT_STRUCT) {
+    const core::StructDialect dialect = host_struct_dialect();
+    result = core::struct_calcsize(format, dialect);
+    if (result.ok()) result.alignment = core::struct_alignment(format, dialect);
+  } else if (flags == PYBUFFER_FORMAT_PEP3118) {
+    result = core::pep3118_calcsize(format);
+  } else {
+    out->error = PYBUFFER_FORMAT_ERROR_FLAGS;
+    return -1;
+  }
+  out->error = public_error(result.error);
+  if (!result.ok()) {
+    out->error_offset = result.offset;
+    return -1;
+  }
+  out->itemsize = result.itemsize;
+  out->alignment = result.alignment;
+  return result.itemsize;
 }

@@ -1,0 +1,55 @@
+"""abi.header_declarations: the functions the public header declares for export are exactly
+abi/exported_symbols.txt. A PYBUFFER_API declaration missing from the version script links
+in the static library but not against the shared one; a listed name the header does not
+declare is a symbol no consumer can call.
+
+Usage: check_header_declarations.py <pybuffer.h> <exported_symbols.txt>
+"""
+import re
+import sys
+
+
+def declared_names(header_text):
+    text = re.sub(r"/\*.*?\*/", " ", header_text, flags=re.S)
+    text = re.sub(r"//[^\n]*", " ", text)
+    text = text.replace("\\\n", " ")
+    lines = text.splitlines()
+    directives = [line for line in lines if line.lstrip().startswith("#")]
+    code = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
+
+    # The table every CPython function and its twin are generated from.
+    table = [d for d in directives if re.match(r"\s*#\s*define\s+PYBUFFER_FUNCTIONS\(X\)", d)]
+    if len(table) != 1:
+        sys.exit("expected one definition of PYBUFFER_FUNCTIONS(X), found %d" % len(table))
+    rows = re.findall(r"\bX\(\s*[^,()]+?\s*,\s*(\w+)\s*,", table[0])
+    if not rows:
+        sys.exit("no rows found in PYBUFFER_FUNCTIONS")
+    names = set(rows) | {"pybuffer_" + row for row in rows}
+
+    # Functions declared one by one outside the preprocessor (pybuffer's own functions).
+    own = re.findall(r"\bPYBUFFER_API\b[^;{}()]*?\b(\w+)\s*\(", code)
+    if not own:
+        sys.exit("no PYBUFFER_API declaration found outside macros")
+    return names | set(own)
+
+
+def main():
+    header, listed_path = sys.argv[1:3]
+    with open(header, encoding="utf-8") as f:
+        declared = declared_names(f.read())
+    with open(listed_path, encoding="utf-8") as f:
+        listed = {line.strip() for line in f if line.strip()}
+    missing = sorted(declared - listed)
+    extra = sorted(listed - declared)
+    for name in missing:
+        print("declared for export in the header, not in %s: %s" % (listed_path, name))
+    for name in extra:
+        print("listed in %s, not declared by the header: %s" % (listed_path, name))
+    if missing or extra:
+        return 1
+    print("%d names: the header declares exactly the exported symbols" % len(declared))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
