@@ -34,12 +34,17 @@ core::Status same_shape(const core::Geometry &dest, const core::Geometry &src) {
   return core::ok_status();
 }
 
+// Contiguous in `order` with size fields that agree: only then may one memcpy move the view.
+bool copyable_as_block(const core::View &view, char order) {
+  return core::check_sizes(view).ok() && core::is_contiguous(view, order);
+}
+
 // Both views are held; copies src into dest as CPython's PyObject_CopyData does.
 core::Status copy_held_views(const Py_buffer &dest, const Py_buffer &src) {
   const core::View d = capi::to_core(dest);
   const core::View s = capi::to_core(src);
-  if ((core::is_contiguous(d, 'C') && core::is_contiguous(s, 'C')) ||
-      (core::is_contiguous(d, 'F') && core::is_contiguous(s, 'F'))) {
+  if ((copyable_as_block(d, 'C') && copyable_as_block(s, 'C')) ||
+      (copyable_as_block(d, 'F') && copyable_as_block(s, 'F'))) {
     if (src.len < 0) return {core::Code::negative_len, -1, src.len};
     std::memmove(dest.buf, src.buf, static_cast<std::size_t>(src.len));
     return core::ok_status();
@@ -73,7 +78,7 @@ extern "C" int pybuffer_impl_PyBuffer_ToContiguous(void *buf, const Py_buffer *s
     return -1;
   }
   const core::View view = capi::to_core(*src);
-  if (core::is_contiguous(view, order)) {
+  if (copyable_as_block(view, order)) {
     std::memcpy(buf, src->buf, static_cast<std::size_t>(len));
     return 0;
   }
@@ -104,7 +109,7 @@ extern "C" int pybuffer_impl_PyBuffer_FromContiguous(const Py_buffer *view, cons
   // At most the view's own bytes; a shorter len fills only the first items.
   if (len > view->len) len = view->len;
   const core::View target = capi::to_core(*view);
-  if (core::is_contiguous(target, order)) {
+  if (copyable_as_block(target, order)) {
     std::memcpy(view->buf, buf, static_cast<std::size_t>(len));
     return 0;
   }

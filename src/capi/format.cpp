@@ -20,11 +20,11 @@ using namespace pybuffer;
 
 namespace {
 
-// What the host's struct module accepts, decided by the interpreter actually running; read
-// once per process (the host cannot change), so that the hot path pays one load for it.
+// What the host's struct module accepts, decided by the interpreter actually running.
+// version_hex() is cached, so this costs one load; no function-local static, whose guard
+// would make the static archive need libstdc++ in a C program's link.
 core::StructDialect host_struct_dialect() {
-  static const core::StructDialect dialect{host::version_hex() >= 0x030E0000UL};  // 'F', 'D'
-  return dialect;
+  return core::StructDialect{host::version_hex() >= 0x030E0000UL};  // 'F', 'D'
 }
 
 const char *utf8_reason(core::Utf8Problem problem) {

@@ -48,14 +48,14 @@ Status check_sizes(const View &view) {
 }
 
 bool is_c_contiguous(const View &view) {
-  if (!check_sizes(view).ok()) return false;
+  if (!ndim_in_range(view.ndim)) return false;
   if (view.len == 0 || view.strides == nullptr) return true;
   if (view.ndim > 0 && view.shape == nullptr) return false;
   return strides_are_packed(view, view.ndim - 1, -1);
 }
 
 bool is_f_contiguous(const View &view) {
-  if (!check_sizes(view).ok()) return false;
+  if (!ndim_in_range(view.ndim)) return false;
   if (view.len == 0) return true;
   if (view.strides == nullptr) {
     // Implicitly C-contiguous: also Fortran-contiguous when at most one extent exceeds 1.

@@ -40,8 +40,9 @@ struct Geometry {
 };
 
 /// CPython's contiguity rules, exactly (a zero-length view is contiguous in every order).
-/// A view too malformed to judge (check_sizes fails, shape missing where needed) is
-/// reported as not contiguous, which sends callers to the checked copy path.
+/// Like CPython's they read only shape and strides, never len; a view they cannot read
+/// (ndim outside 0..64, shape missing where needed) is reported as not contiguous.
+/// Copies must also pass check_sizes before trusting a contiguous answer.
 bool is_c_contiguous(const View &view);
 bool is_f_contiguous(const View &view);
 bool is_contiguous(const View &view, char order);

@@ -167,6 +167,17 @@ TEST(Contiguity, HandPickedViews) {
   for (const char order : all_orders) EXPECT_FALSE(core::is_contiguous(packed_pil, order));
 }
 
+// CPython's rules read shape and strides only: a len that disagrees with the shape (a
+// broken exporter) changes nothing here; the copy paths check sizes on their own.
+TEST(Contiguity, LenIsNotConsulted) {
+  const ssize shape23[] = {2, 3};
+  const ssize c23[] = {12, 4};
+  View too_long = make_view(2, shape23, c23, 4);
+  too_long.len = 28;
+  expect_contiguity(too_long, {true, false}, "2x3 C, len 28");
+  EXPECT_FALSE(core::check_sizes(too_long).ok());
+}
+
 TEST(Contiguity, WithoutStridesTheViewIsCOrdered) {
   const ssize shape23[] = {2, 3};
   const ssize shape13[] = {1, 3};
