@@ -11,17 +11,25 @@
 //                   are contiguous with each other on both sides merged; a kernel chosen.
 //   run_plan        that kernel under an odometer over the remaining outer axes.
 //
-// Kernels for the innermost axes:
+// Kernels for the innermost axes, all specialised by item size (1, 2, 4, 8, 16, any):
 //   item    no axis left (0-d, or every extent 1): one item
 //   block   innermost axis packed on both sides: one memmove per outer index
-//   run     a strided loop along the innermost axis, specialised by item size
-//   tile    the two sides disagree on their fastest axis (a transpose): cache-blocked 2-D
-//           tiles over the destination's fastest axis and the source's fastest axis; SSE2
-//           register transposes inside a tile when both sides are packed along their own
-//           fastest axis and items are 1, 2, 4 or 8 bytes.
+//   run     a strided loop along the innermost axis
+//   tile    the two sides disagree on their fastest axis (a transpose) and one of those axes
+//           fills a cache line: cache-blocked 2-D tiles over the two, visited in blocks of
+//           128 x 128 items so that both sides' pages stay in the TLB. When both sides are
+//           packed along their own fastest axis and items are 1, 2, 4 or 8 bytes, whole
+//           tiles go through SSE2 register transposes into a stack buffer (<= 4 KiB) and out as
+//           whole destination lines (streaming stores past 8 MiB)
+// A transpose among short axes only (say 16 dimensions of 2 or 3) is a `run` after regrouping
+// the axes so that a cache line's worth of each side's fastest axes is innermost.
 //
-// Memory: O(max_ndim) stack scratch, nothing allocated except copy_between's temporary for
-// overlapping views; no threads.
+// Order: the destination's order only matters where it writes a byte twice; such layouts
+// (which sort_by_destination cannot prove free of it) keep the request's sequential order,
+// C or Fortran, and are never reordered, reflected or tiled.
+//
+// Memory: O(max_ndim) stack scratch plus the tile buffer, nothing allocated except
+// copy_between's temporary for overlapping views; no threads.
 #include "copy.hpp"
 
 #include <cstdint>
@@ -176,12 +184,16 @@ enum class Kernel : unsigned char { item, block, run, tile };
 struct Plan {
   Kernel kernel;
   bool squares;  // tile: both sides packed along their own fastest axis (register transposes)
+  bool stream;   // tile with squares, large enough to write whole lines past the caches
   int naxes;
   ssize itemsize;
   ssize dst_offset;  // from the base to the first item visited (a reflected axis moves it)
   ssize src_offset;
   Axis axes[max_ndim];  // outermost first; tile: [naxes-2] is the source's fastest axis
 };
+
+/// The index (0, 0, ...): the lower corner of a whole index space.
+constexpr ssize origin[max_ndim] = {};
 
 /// A rectangular box of the index space: lo[i] <= index[i] < lo[i] + extent[i].
 struct Box {
@@ -270,7 +282,11 @@ void merge_axes(Plan &plan) {
 // Bytes a cache line holds; a run shorter than this on one side wastes the rest of its lines.
 constexpr ssize line_bytes = 64;
 
-// Moves axes[from] to position `to` (<= from's position or after it), shifting the others.
+// Transposes at least this large write whole destination lines with streaming stores: the
+// destination would not stay cached anyway, and streaming saves reading it in first.
+constexpr ssize stream_threshold = ssize{8} << 20;
+
+// Moves axes[from] to position `to`, shifting the axes in between by one.
 void move_axis(Plan &plan, int from, int to) {
   const Axis moved = plan.axes[from];
   for (int k = from; k < to; ++k) plan.axes[k] = plan.axes[k + 1];
@@ -317,6 +333,7 @@ void group_short_axes(Plan &plan) {
 void choose_kernel(Plan &plan, bool order_is_free) {
   const ssize itemsize = plan.itemsize;
   plan.squares = false;
+  plan.stream = false;
   if (plan.naxes == 0) {
     plan.kernel = Kernel::item;
     return;
@@ -339,6 +356,9 @@ void choose_kernel(Plan &plan, bool order_is_free) {
   plan.kernel = Kernel::tile;
   plan.squares =
       plan.axes[plan.naxes - 2].sstep == itemsize && plan.axes[plan.naxes - 1].dstep == itemsize;
+  ssize bytes = itemsize;
+  for (int k = 0; k < plan.naxes; ++k) bytes *= plan.axes[k].extent;
+  plan.stream = plan.squares && bytes >= stream_threshold;
 }
 
 /// Normalises dimensions [first, box.ndim) of a box with no extent 0 and no suboffset there.
@@ -397,9 +417,49 @@ void walk(const Plan &plan, int outer, char *d, const char *s, const Inner &inne
 // Tile edge in items: a tile row of 64 bytes (one cache line) for small items, 16 items
 // otherwise. With power-of-two pitches every row of a tile maps to one L1 set, so taller
 // tiles only evict themselves.
-ssize tile_edge(ssize itemsize) {
+constexpr ssize tile_edge(ssize itemsize) {
   return itemsize <= 4 ? 64 / itemsize : 16;
 }
+
+#if defined(__SSE2__)
+// A whole tile of packed rows on both sides, through a local buffer: the source's tile rows
+// are read whole (k of them at a time, every line used up before the next), transposed into
+// the buffer, and the buffer's rows written whole to the destination, so no line of either
+// side is touched twice. Streaming stores skip reading destination lines that are about to be
+// overwritten entirely; only worth it past the caches (plan.stream).
+template <std::size_t N>
+void copy_square_tile(const Plan &plan, char *d, const char *s) {
+  const Axis &across = plan.axes[plan.naxes - 2];
+  const Axis &inner = plan.axes[plan.naxes - 1];
+  constexpr ssize edge = tile_edge(N);
+  constexpr ssize row = edge * static_cast<ssize>(N);
+  constexpr int k = Square<N>::k;
+  alignas(64) char buffer[edge * row];
+  for (ssize j = 0; j < edge; j += k) {
+    for (ssize i = 0; i < edge; i += k) {
+      Square<N>::move(buffer + i * row + j * static_cast<ssize>(N), row,
+                      s + i * static_cast<ssize>(N) + j * inner.sstep, inner.sstep);
+    }
+  }
+  const bool stream =
+      plan.stream && (reinterpret_cast<std::uintptr_t>(d) % 16 == 0) && across.dstep % 16 == 0;
+  for (ssize i = 0; i < edge; ++i) {
+    char *to = d + i * across.dstep;
+    const char *from = buffer + i * row;
+    if (stream) {
+      for (ssize c = 0; c < row; c += 16) {
+        _mm_stream_si128(reinterpret_cast<__m128i *>(to + c),
+                         _mm_load_si128(reinterpret_cast<const __m128i *>(from + c)));
+      }
+    } else {
+      std::memcpy(to, from, static_cast<std::size_t>(row));
+    }
+  }
+}
+#else
+template <std::size_t N>
+void copy_square_tile(const Plan &, char *, const char *) {}  // no squares without SSE2
+#endif
 
 /// One ni x nj tile: i along `across` (the source's fastest axis), j along `inner` (the
 /// destination's). Whole K x K squares go through registers when both sides are packed;
@@ -412,6 +472,12 @@ void copy_tile(const Plan &plan, char *d, const char *s, ssize ni, ssize nj) {
   const ssize itemsize = plan.itemsize;
   ssize i = 0;
   constexpr int k = Square<N>::k;
+  if constexpr (k > 0) {
+    if (plan.squares && ni == tile_edge(N) && nj == tile_edge(N)) {
+      copy_square_tile<N>(plan, d, s);
+      return;
+    }
+  }
   if (k > 0 && plan.squares && ni >= k && nj >= k) {
     const ssize full_i = ni - ni % k;
     const ssize full_j = nj - nj % k;
@@ -440,20 +506,34 @@ void copy_tile(const Plan &plan, char *d, const char *s, ssize ni, ssize nj) {
   }
 }
 
-// The transposing kernel over the two innermost axes. Tiles go along the destination's
-// fastest axis in the inner loop, so the destination is written as a few sequential streams
-// while each tile's source lines stay in cache until every item in them has been used.
+// Tiles are visited in square blocks of this many items a side (at least one tile): a block
+// touches that many source rows and as many destination rows, each usually on a page of its
+// own when the pitch is large, and uses every byte of them before it moves on, so the TLB
+// (4 KiB pages unless the memory has huge pages) holds both sides' pages for the whole block.
+constexpr ssize block_edge = 128;
+
+// The transposing kernel over the two innermost axes. Within a block, tiles go along the
+// destination's fastest axis in the inner loop, so the destination is written as a few
+// sequential streams while each tile's source lines stay in cache until every item in them
+// has been used.
 template <std::size_t N>
 void copy_tiles(const Plan &plan, char *d, const char *s) {
   const Axis &across = plan.axes[plan.naxes - 2];
   const Axis &inner = plan.axes[plan.naxes - 1];
   const ssize edge = tile_edge(plan.itemsize);
-  for (ssize i = 0; i < across.extent; i += edge) {
-    const ssize ni = across.extent - i < edge ? across.extent - i : edge;
-    for (ssize j = 0; j < inner.extent; j += edge) {
-      const ssize nj = inner.extent - j < edge ? inner.extent - j : edge;
-      copy_tile<N>(plan, d + i * across.dstep + j * inner.dstep,
-                   s + i * across.sstep + j * inner.sstep, ni, nj);
+  const ssize block = block_edge > edge ? block_edge : edge;
+  for (ssize bi = 0; bi < across.extent; bi += block) {
+    const ssize ei = across.extent - bi < block ? across.extent : bi + block;
+    for (ssize bj = 0; bj < inner.extent; bj += block) {
+      const ssize ej = inner.extent - bj < block ? inner.extent : bj + block;
+      for (ssize i = bi; i < ei; i += edge) {
+        const ssize ni = ei - i < edge ? ei - i : edge;
+        for (ssize j = bj; j < ej; j += edge) {
+          const ssize nj = ej - j < edge ? ej - j : edge;
+          copy_tile<N>(plan, d + i * across.dstep + j * inner.dstep,
+                       s + i * across.sstep + j * inner.sstep, ni, nj);
+        }
+      }
     }
   }
 }
@@ -481,6 +561,10 @@ void run_kernel(const Plan &plan, char *d, const char *s) {
     case Kernel::tile:
       walk(plan, plan.naxes - 2, d, s,
            [&plan](char *to, const char *from) { copy_tiles<N>(plan, to, from); });
+#if defined(__SSE2__)
+      // Streaming stores are weakly ordered: fence them before anything else is written.
+      if (plan.stream) _mm_sfence();
+#endif
       return;
   }
 }
@@ -656,8 +740,7 @@ void packed_strides(int ndim, const ssize *shape, ssize itemsize, char order, ss
 }
 
 void copy_all(int ndim, const ssize *shape, ssize itemsize, Strided dst, Strided src) {
-  static constexpr ssize zeros[max_ndim] = {};
-  copy_box(Box{ndim, zeros, shape, 'C'}, itemsize, dst, src);
+  copy_box(Box{ndim, origin, shape, 'C'}, itemsize, dst, src);
 }
 
 void copy_prefix(int ndim, const ssize *shape, ssize count, char order, ssize itemsize, Strided dst,
@@ -673,16 +756,19 @@ void copy_prefix(int ndim, const ssize *shape, ssize count, char order, ssize it
     inner[k] = items;
     items *= shape[fortran ? ndim - 1 - k : k];
   }
-  ssize lo[max_ndim] = {};
   if (count >= items) {
-    copy_box(Box{ndim, lo, shape, sequence}, itemsize, dst, src);
+    copy_box(Box{ndim, origin, shape, sequence}, itemsize, dst, src);
     return;
   }
   // The first `count` items are at most ndim boxes: box k fixes the slower positions to the
   // digits of `count` in the mixed radix of shape, takes [0, digit_k) at position k and all
   // of the faster positions. (count < items, so no extent is 0 and no inner[k] is 0.)
+  ssize lo[max_ndim];
   ssize extent[max_ndim];
-  for (int i = 0; i < ndim; ++i) extent[i] = shape[i];
+  for (int i = 0; i < ndim; ++i) {
+    lo[i] = 0;
+    extent[i] = shape[i];
+  }
   ssize remaining = count;
   for (int k = 0; k < ndim && remaining > 0; ++k) {
     const int d = fortran ? ndim - 1 - k : k;
