@@ -34,28 +34,54 @@ core::Status same_shape(const core::Geometry &dest, const core::Geometry &src) {
   return core::ok_status();
 }
 
-// Contiguous in `order` with size fields that agree: only then may one memcpy move the view.
-bool copyable_as_block(const core::View &view, char order) {
-  return core::check_sizes(view).ok() && core::is_contiguous(view, order);
+// The strided paths live out of line: their Geometry scratch (a few KiB of stack) then stays
+// out of the frame of a small contiguous copy, whose whole cost is a few checks and a memcpy.
+
+[[gnu::noinline]] int gather_strided(char *dest, const core::View &view, char order) {
+  core::Geometry geometry;
+  const core::Status status = core::check_geometry(view, geometry);
+  if (!status.ok()) {
+    capi::raise(status, "PyBuffer_ToContiguous");
+    return -1;
+  }
+  core::gather(dest, geometry, engine_order(order));
+  return 0;
+}
+
+// len: 0 <= len <= view.len, so the first len / itemsize items are filled.
+[[gnu::noinline]] int scatter_strided(const core::View &view, const char *src, Py_ssize_t len,
+                                      char order) {
+  core::Geometry geometry;
+  const core::Status status = core::check_geometry(view, geometry);
+  if (!status.ok()) {
+    capi::raise(status, "PyBuffer_FromContiguous");
+    return -1;
+  }
+  core::scatter(geometry, src, len / geometry.itemsize, engine_order(order));
+  return 0;
+}
+
+[[gnu::noinline]] core::Status copy_strided(const core::View &dest, const core::View &src) {
+  core::Geometry to;
+  core::Geometry from;
+  core::Status status = core::check_geometry(dest, to);
+  if (status.ok()) status = core::check_geometry(src, from);
+  if (status.ok()) status = same_shape(to, from);
+  if (status.ok()) status = core::copy_between(to, from);
+  return status;
 }
 
 // Both views are held; copies src into dest as CPython's PyObject_CopyData does.
 core::Status copy_held_views(const Py_buffer &dest, const Py_buffer &src) {
   const core::View d = capi::to_core(dest);
   const core::View s = capi::to_core(src);
-  if ((copyable_as_block(d, 'C') && copyable_as_block(s, 'C')) ||
-      (copyable_as_block(d, 'F') && copyable_as_block(s, 'F'))) {
+  if ((core::is_one_block(d, 'C') && core::is_one_block(s, 'C')) ||
+      (core::is_one_block(d, 'F') && core::is_one_block(s, 'F'))) {
     if (src.len < 0) return {core::Code::negative_len, -1, src.len};
     std::memmove(dest.buf, src.buf, static_cast<std::size_t>(src.len));
     return core::ok_status();
   }
-  core::Geometry to;
-  core::Geometry from;
-  core::Status status = core::check_geometry(d, to);
-  if (status.ok()) status = core::check_geometry(s, from);
-  if (status.ok()) status = same_shape(to, from);
-  if (status.ok()) status = core::copy_between(to, from);
-  return status;
+  return copy_strided(d, s);
 }
 
 }  // namespace
@@ -78,18 +104,11 @@ extern "C" int pybuffer_impl_PyBuffer_ToContiguous(void *buf, const Py_buffer *s
     return -1;
   }
   const core::View view = capi::to_core(*src);
-  if (copyable_as_block(view, order)) {
+  if (core::is_one_block(view, order)) {
     std::memcpy(buf, src->buf, static_cast<std::size_t>(len));
     return 0;
   }
-  core::Geometry geometry;
-  status = core::check_geometry(view, geometry);
-  if (!status.ok()) {
-    capi::raise(status, function);
-    return -1;
-  }
-  core::gather(static_cast<char *>(buf), geometry, engine_order(order));
-  return 0;
+  return gather_strided(static_cast<char *>(buf), view, order);
 }
 
 extern "C" int pybuffer_impl_PyBuffer_FromContiguous(const Py_buffer *view, const void *buf,
@@ -109,19 +128,11 @@ extern "C" int pybuffer_impl_PyBuffer_FromContiguous(const Py_buffer *view, cons
   // At most the view's own bytes; a shorter len fills only the first items.
   if (len > view->len) len = view->len;
   const core::View target = capi::to_core(*view);
-  if (copyable_as_block(target, order)) {
+  if (core::is_one_block(target, order)) {
     std::memcpy(view->buf, buf, static_cast<std::size_t>(len));
     return 0;
   }
-  core::Geometry geometry;
-  status = core::check_geometry(target, geometry);
-  if (!status.ok()) {
-    capi::raise(status, function);
-    return -1;
-  }
-  core::scatter(geometry, static_cast<const char *>(buf), len / geometry.itemsize,
-                engine_order(order));
-  return 0;
+  return scatter_strided(target, static_cast<const char *>(buf), len, order);
 }
 
 extern "C" int pybuffer_impl_PyObject_CopyData(PyObject *dest, PyObject *src) {

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 
+#include "checked_math.hpp"
 #include "status.hpp"
 
 namespace pybuffer::core {
@@ -64,8 +65,46 @@ Status pointer_at(const View &view, const ssize *indices, void **out);
 Status fill_contiguous_strides(int ndim, const ssize *shape, ssize *strides, ssize itemsize,
                                char order);
 
+/// check_sizes(view).ok() && is_contiguous(view, order), in one pass over the dimensions of
+/// a view with shape, strides, no suboffsets and len > 0 (others take the two functions):
+/// whether a copy may move the whole view with one memcpy. Inline, because for a small
+/// contiguous copy it is all the work besides the memcpy.
+inline bool is_one_block(const View &view, char order);
+
 inline bool is_copy_order(char order) {
   return order == 'C' || order == 'F' || order == 'A';
+}
+
+namespace detail {
+// Dimensions from `first` by `step` (fastest first) packed and multiplying out to len. With
+// len > 0 an extent below 1 cannot match it and a running product that overflows cannot
+// come back, so each returns false as check_sizes would; until then `bytes` is exact.
+inline bool is_packed_run(const View &view, int first, int step) {
+  ssize bytes = view.itemsize;
+  for (int i = first; i >= 0 && i < view.ndim; i += step) {
+    const ssize extent = view.shape[i];
+    if (extent < 1 || (extent > 1 && view.strides[i] != bytes)) return false;
+    if (mul_overflows(bytes, extent, &bytes)) return false;
+  }
+  return bytes == view.len;
+}
+}  // namespace detail
+
+inline bool is_one_block(const View &view, char order) {
+  const bool common = view.suboffsets == nullptr && view.shape != nullptr &&
+                      view.strides != nullptr && view.len > 0 && view.itemsize > 0 &&
+                      view.ndim >= 1 && view.ndim <= max_ndim;
+  if (!common) return check_sizes(view).ok() && is_contiguous(view, order);
+  switch (order) {
+    case 'C':
+      return detail::is_packed_run(view, view.ndim - 1, -1);
+    case 'F':
+      return detail::is_packed_run(view, 0, 1);
+    case 'A':
+      return detail::is_packed_run(view, view.ndim - 1, -1) || detail::is_packed_run(view, 0, 1);
+    default:
+      return false;
+  }
 }
 
 }  // namespace pybuffer::core

@@ -116,6 +116,52 @@ TEST(Contiguity, RandomViewsMatchReference) {
   }
 }
 
+// The copies' one-memcpy test: contiguous by CPython's rule and, from first principles,
+// sizes that agree (len == product(shape) * itemsize exactly, every extent >= 0). Views with
+// a wrong len, negative or huge extents, no strides and suboffsets are all drawn; a view
+// without shape is `len` flat bytes, as check_sizes documents.
+TEST(Contiguity, OneBlockIsContiguousWithAgreeingSizes) {
+  Rng rng = rng_for("Contiguity.OneBlock");
+  for (int n = 0; n < 6000; ++n) {
+    std::vector<ssize> shape = random_shape(rng);
+    const int ndim = static_cast<int>(shape.size());
+    const ssize itemsize = itemsizes[uniform(rng, 0, 6)];
+    const std::vector<ssize> strides = random_strides(rng, shape, itemsize);
+    if (ndim > 0 && chance(rng, 1, 30)) {
+      shape[static_cast<std::size_t>(uniform(rng, 0, ndim - 1))] =
+          chance(rng, 1, 2) ? -1 : std::numeric_limits<ssize>::max() / 2;
+    }
+    std::vector<ssize> suboffsets(shape.size() + 1, -1);
+    const Wide items = extent_product(shape.data(), 0, ndim);
+    const Wide bytes = wide_mul(items < 0 ? 0 : items, itemsize);
+    static char byte;
+    View view{&byte,
+              fits_ssize(bytes) ? static_cast<ssize>(bytes) : 0,
+              itemsize,
+              ndim,
+              shape.data(),
+              chance(rng, 1, 8) ? nullptr : strides.data(),
+              chance(rng, 1, 8) ? suboffsets.data() : nullptr};
+    if (chance(rng, 1, 10) && view.len < (ssize{1} << 40)) view.len += uniform(rng, -2, 2);
+    bool sizes_agree = view.len >= 0 && fits_ssize(bytes) && view.len == static_cast<ssize>(bytes);
+    // check_sizes multiplies itemsize by the extents in dimension order: a partial product
+    // past ssize is an overflow even when a later extent 0 would bring it back.
+    Wide running = itemsize;
+    for (const ssize extent : shape) {
+      sizes_agree = sizes_agree && extent >= 0 && fits_ssize(running);
+      running = wide_mul(running, extent < 0 ? 0 : extent);
+    }
+    // A view without shape (a 0-d one here: an empty vector has no data) is len flat bytes.
+    if (view.shape == nullptr) sizes_agree = view.len >= 0;
+    for (const char order : all_orders) {
+      const bool contiguous = ref_is_contiguous(view, order);
+      ASSERT_EQ(core::is_one_block(view, order), sizes_agree && contiguous)
+          << "case " << n << " ndim=" << ndim << " len=" << view.len
+          << " order=" << static_cast<int>(order);
+    }
+  }
+}
+
 struct Expect {
   bool c;
   bool f;
