@@ -46,7 +46,8 @@ core::Status copy_held_views(const Py_buffer &dest, const Py_buffer &src) {
   if ((copyable_as_block(d, 'C') && copyable_as_block(s, 'C')) ||
       (copyable_as_block(d, 'F') && copyable_as_block(s, 'F'))) {
     if (src.len < 0) return {core::Code::negative_len, -1, src.len};
-    std::memmove(dest.buf, src.buf, static_cast<std::size_t>(src.len));
+    // An empty view may have buf NULL; memmove's arguments must not be NULL even for 0 bytes.
+    if (src.len > 0) std::memmove(dest.buf, src.buf, static_cast<std::size_t>(src.len));
     return core::ok_status();
   }
   core::Geometry to;
@@ -79,7 +80,7 @@ extern "C" int pybuffer_impl_PyBuffer_ToContiguous(void *buf, const Py_buffer *s
   }
   const core::View view = capi::to_core(*src);
   if (copyable_as_block(view, order)) {
-    std::memcpy(buf, src->buf, static_cast<std::size_t>(len));
+    if (len > 0) std::memcpy(buf, src->buf, static_cast<std::size_t>(len));  // buf may be NULL
     return 0;
   }
   core::Geometry geometry;
@@ -110,7 +111,7 @@ extern "C" int pybuffer_impl_PyBuffer_FromContiguous(const Py_buffer *view, cons
   if (len > view->len) len = view->len;
   const core::View target = capi::to_core(*view);
   if (copyable_as_block(target, order)) {
-    std::memcpy(view->buf, buf, static_cast<std::size_t>(len));
+    if (len > 0) std::memcpy(view->buf, buf, static_cast<std::size_t>(len));  // buf may be NULL
     return 0;
   }
   core::Geometry geometry;
