@@ -1,6 +1,8 @@
 # Finds the shared CPython builds (3.9-3.13) this machine has, to run the host-dependent
 # tests once per interpreter. Always includes the Python3 found by FindPython3; adds every
-# python3.X on PATH and, when pyenv is installed, each of its versions.
+# python3.X on PATH, the distribution's python3 and python3.X (in the bin directories of
+# CMAKE_SYSTEM_PREFIX_PATH, whatever PATH says) and, when pyenv is installed, each of its
+# versions. The first interpreter found of a version gets the plain id ("3.11").
 #
 # Defines:
 #   PYBUFFER_HOSTS                  ids such as "3.11" or "3.11-2" (one per distinct libpython)
@@ -9,6 +11,7 @@
 #   PYBUFFER_HOST_<id>_LIBRARY      real path of libpython
 #   PYBUFFER_HOST_<id>_EXECUTABLE   the interpreter
 #   PYBUFFER_HOSTS_MISSING          minor versions of 3.9-3.13 with no shared build found
+include_guard(GLOBAL)
 set(PYBUFFER_HOST_MINORS 9 10 11 12 13)
 
 function(_pybuffer_probe executable)
@@ -54,12 +57,24 @@ endfunction()
 set(PYBUFFER_HOSTS "")
 set(_PYBUFFER_SEEN_LIBRARIES "")
 set(_candidates "${Python3_EXECUTABLE}")
+# Each python3.X on PATH, then the distribution's python3 and python3.X (Debian's
+# /usr/bin/python3) looked up in the system prefixes only: pyenv shims or a virtual
+# environment ahead on PATH would otherwise hide them.
+list(TRANSFORM CMAKE_SYSTEM_PREFIX_PATH APPEND "/bin" OUTPUT_VARIABLE _system_bins)
+set(_names python3)
 foreach(minor IN LISTS PYBUFFER_HOST_MINORS)
-  find_program(_python NAMES python3.${minor} NO_CACHE)
-  if(_python)
-    list(APPEND _candidates "${_python}")
-  endif()
-  unset(_python)
+  list(APPEND _names python3.${minor})
+endforeach()
+foreach(name IN LISTS _names)
+  find_program(_on_path NAMES ${name} NO_CACHE)
+  find_program(_in_system NAMES ${name} PATHS ${_system_bins} NO_DEFAULT_PATH NO_CACHE)
+  foreach(found IN ITEMS "${_on_path}" "${_in_system}")
+    if(found)
+      list(APPEND _candidates "${found}")
+    endif()
+  endforeach()
+  unset(_on_path)
+  unset(_in_system)
 endforeach()
 find_program(_pyenv NAMES pyenv NO_CACHE)
 if(_pyenv)

@@ -21,10 +21,6 @@ extern "C" int pybuffer_impl_PyObject_GetBuffer(PyObject *obj, Py_buffer *view, 
     capi::raise_null("PyObject_GetBuffer", "obj");
     return -1;
   }
-  if (view == nullptr) {
-    capi::raise_null("PyObject_GetBuffer", "view");
-    return -1;
-  }
   return host::get_buffer(obj, view, flags);
 }
 

@@ -78,7 +78,8 @@ core::Status copy_held_views(const Py_buffer &dest, const Py_buffer &src) {
   if ((core::is_one_block(d, 'C') && core::is_one_block(s, 'C')) ||
       (core::is_one_block(d, 'F') && core::is_one_block(s, 'F'))) {
     if (src.len < 0) return {core::Code::negative_len, -1, src.len};
-    std::memmove(dest.buf, src.buf, static_cast<std::size_t>(src.len));
+    // An empty view may have buf NULL; memmove's arguments must not be NULL even for 0 bytes.
+    if (src.len > 0) std::memmove(dest.buf, src.buf, static_cast<std::size_t>(src.len));
     return core::ok_status();
   }
   return copy_strided(d, s);
@@ -105,7 +106,7 @@ extern "C" int pybuffer_impl_PyBuffer_ToContiguous(void *buf, const Py_buffer *s
   }
   const core::View view = capi::to_core(*src);
   if (core::is_one_block(view, order)) {
-    std::memcpy(buf, src->buf, static_cast<std::size_t>(len));
+    if (len > 0) std::memcpy(buf, src->buf, static_cast<std::size_t>(len));  // buf may be NULL
     return 0;
   }
   return gather_strided(static_cast<char *>(buf), view, order);
@@ -129,7 +130,7 @@ extern "C" int pybuffer_impl_PyBuffer_FromContiguous(const Py_buffer *view, cons
   if (len > view->len) len = view->len;
   const core::View target = capi::to_core(*view);
   if (core::is_one_block(target, order)) {
-    std::memcpy(view->buf, buf, static_cast<std::size_t>(len));
+    if (len > 0) std::memcpy(view->buf, buf, static_cast<std::size_t>(len));  // buf may be NULL
     return 0;
   }
   return scatter_strided(target, static_cast<const char *>(buf), len, order);

@@ -731,11 +731,14 @@ char *first_item(const Geometry &g) {
 }  // namespace
 
 void packed_strides(int ndim, const ssize *shape, ssize itemsize, char order, ssize *strides) {
+  // A partial product can overflow only when a later extent is 0: no item is then addressed,
+  // and the strides past the overflow are written as 0.
   ssize step = itemsize;
+  bool overflowed = false;
   for (int k = 0; k < ndim; ++k) {
     const int i = order == 'F' ? k : ndim - 1 - k;
-    strides[i] = step;
-    step *= shape[i];
+    strides[i] = overflowed ? 0 : step;
+    overflowed = overflowed || mul_overflows(step, shape[i], &step);
   }
 }
 

@@ -35,7 +35,8 @@ void copy_prefix(int ndim, const ssize *shape, ssize count, char order, ssize it
                  Strided src);
 
 /// Writes a packed C ('F': Fortran) layout of `shape` into `strides`. The caller has already
-/// proved product(shape) * itemsize representable.
+/// proved product(shape) * itemsize representable; where it is 0, strides that would overflow
+/// are written as 0 (they address nothing).
 void packed_strides(int ndim, const ssize *shape, ssize itemsize, char order, ssize *strides);
 
 /// The whole view copied into packed memory at `dest`, in C order ('F': Fortran order).

@@ -1,5 +1,7 @@
 #include "layout.hpp"
 
+#include <cstdint>
+#include <cstring>
 #include <limits>
 
 #include "checked_math.hpp"
@@ -148,20 +150,29 @@ Status pointer_at(const View &view, const ssize *indices, void **out) {
   if (view.ndim > 0 && view.strides == nullptr) {
     return {Code::missing_strides, -1, 0, 0, "it has no strides to step by"};
   }
-  char *pointer = view.buf;
-  for (int i = 0; i < view.ndim; ++i) {
-    if (view.shape != nullptr && view.shape[i] < 0) {
-      return {Code::negative_shape, i, view.shape[i]};
-    }
-    if (view.shape != nullptr && (indices[i] < 0 || indices[i] >= view.shape[i])) {
+  // Every index is checked before the first step: a pointer table is read only when the
+  // whole index addresses an item (an empty view may have no tables at all, or buf NULL).
+  for (int i = 0; i < view.ndim && view.shape != nullptr; ++i) {
+    if (view.shape[i] < 0) return {Code::negative_shape, i, view.shape[i]};
+    if (indices[i] < 0 || indices[i] >= view.shape[i]) {
       return {Code::index_out_of_range, i, indices[i], view.shape[i]};
     }
-    pointer += view.strides[i] * indices[i];
+  }
+  // The address is computed as an integer, wrapping as CPython's pointer arithmetic does in
+  // practice: buf may be NULL (an empty exporter) and a stride times an index need not point
+  // into any object until the last step, so char * arithmetic would be undefined.
+  std::uintptr_t address = reinterpret_cast<std::uintptr_t>(view.buf);
+  for (int i = 0; i < view.ndim; ++i) {
+    address +=
+        static_cast<std::uintptr_t>(view.strides[i]) * static_cast<std::uintptr_t>(indices[i]);
     if (view.suboffsets != nullptr && view.suboffsets[i] >= 0) {
-      pointer = *reinterpret_cast<char **>(pointer) + view.suboffsets[i];
+      // Pointer tables promise no alignment to the reader.
+      std::uintptr_t stored;
+      std::memcpy(&stored, reinterpret_cast<const void *>(address), sizeof stored);
+      address = stored + static_cast<std::uintptr_t>(view.suboffsets[i]);
     }
   }
-  *out = pointer;
+  *out = reinterpret_cast<void *>(address);
   return ok_status();
 }
 

@@ -5,33 +5,12 @@
 #include <Python.h>
 
 #include <string>
-#include <utility>
+
+#include "python_ref.hpp"
 
 namespace diff {
 
-/// An owned (strong) reference; null means "no object".
-class Ref {
- public:
-  Ref() = default;
-  explicit Ref(PyObject *owned) : p_(owned) {}
-  static Ref borrow(PyObject *p) {
-    Py_XINCREF(p);
-    return Ref(p);
-  }
-  Ref(const Ref &other) : p_(other.p_) { Py_XINCREF(p_); }
-  Ref(Ref &&other) noexcept : p_(std::exchange(other.p_, nullptr)) {}
-  Ref &operator=(Ref other) noexcept {
-    std::swap(p_, other.p_);
-    return *this;
-  }
-  ~Ref() { Py_XDECREF(p_); }
-
-  PyObject *get() const { return p_; }
-  explicit operator bool() const { return p_ != nullptr; }
-
- private:
-  PyObject *p_ = nullptr;
-};
+using Ref = pybuffer_test::Ref;
 
 /// Runs the helper module's source once; false (with the Python traceback text) on failure.
 bool init_python_helpers(std::string *error);

@@ -5,30 +5,12 @@
 #include <Python.h>
 
 #include <string>
-#include <utility>
+
+#include "python_ref.hpp"
 
 namespace format_test {
 
-/// An owned (strong) reference; null means "no object".
-class Ref {
- public:
-  Ref() = default;
-  explicit Ref(PyObject *owned) : p_(owned) {}
-  Ref(const Ref &) = delete;
-  Ref &operator=(const Ref &) = delete;
-  Ref(Ref &&other) noexcept : p_(std::exchange(other.p_, nullptr)) {}
-  Ref &operator=(Ref &&other) noexcept {
-    std::swap(p_, other.p_);
-    return *this;
-  }
-  ~Ref() { Py_XDECREF(p_); }
-
-  PyObject *get() const { return p_; }
-  explicit operator bool() const { return p_ != nullptr; }
-
- private:
-  PyObject *p_ = nullptr;
-};
+using Ref = pybuffer_test::Ref;
 
 /// What a call returned: a size, or the exception it raised (class, str() and args).
 struct Outcome {

@@ -1,0 +1,267 @@
+// Shared machinery of the libFuzzer targets: a guarded arena, a view generator driven by the
+// fuzzer's bytes, naive first-principles references, the embedded interpreter and a small
+// exporter type that hands out any generated view.
+//
+// Ownership: everything a generated view points at (shape, strides, suboffsets, item blocks,
+// pointer tables, the Py_buffer itself) lives in one GuardedArena, so a single image of the
+// arena before and after a call shows every byte the call wrote. Guard gaps between blocks are
+// poisoned for AddressSanitizer while a call under test runs, so a read or write outside any
+// block is reported at once, with the stack of the offending access.
+#pragma once
+
+#include <Python.h>
+
+#include <fuzzer/FuzzedDataProvider.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <pybuffer/pybuffer.h>
+
+#include "core/layout.hpp"
+#include "python_raised.hpp"
+
+namespace pybuffer::fuzz {
+
+using ssize = Py_ssize_t;
+using Bytes = std::vector<unsigned char>;
+
+// ---------------------------------------------------------------------------------------------
+// Reporting
+
+/// Prints "layout_fuzzer: <message>" and aborts, which libFuzzer records as a crash with the
+/// input that caused it.
+[[noreturn]] void fail(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+#define FUZZ_CHECK(condition, ...)         \
+  do {                                     \
+    if (!(condition)) {                    \
+      ::pybuffer::fuzz::fail(__VA_ARGS__); \
+    }                                      \
+  } while (0)
+
+// ---------------------------------------------------------------------------------------------
+// The interpreter
+
+/// Initialises the embedded interpreter once (LLVMFuzzerInitialize) and names the target in
+/// failure messages.
+void start_python(const char *target);
+
+using pybuffer_test::Raised;
+using pybuffer_test::take_exception;
+using pybuffer_test::type_name;
+
+/// Fails unless `raised` is an exception of exactly `type` whose message contains `needle`.
+void expect_raised(const Raised &raised, PyObject *type, const char *needle, const char *what);
+
+/// PY_VERSION_HEX of the running interpreter (not of the headers compiled against).
+unsigned long host_version_hex();
+
+// ---------------------------------------------------------------------------------------------
+// The guarded arena
+
+class GuardedArena {
+ public:
+  explicit GuardedArena(std::size_t capacity);
+  ~GuardedArena();
+  GuardedArena(const GuardedArena &) = delete;
+  GuardedArena &operator=(const GuardedArena &) = delete;
+
+  /// Forgets all blocks; bytes handed out next follow a pattern derived from `salt`.
+  void reset(std::uint64_t salt);
+
+  /// `bytes` bytes aligned to `align` (a power of two, at most 64) after a guard gap of 16 to
+  /// 47 bytes. nullptr when the arena is full: callers skip the input.
+  char *allocate(std::size_t bytes, std::size_t align = 8);
+
+  /// Claims a trailing guard after the last block.
+  void close();
+
+  /// Poisons the guard gaps for AddressSanitizer (no-op without it) / makes them readable.
+  void arm();
+  void disarm();
+
+  Bytes image() const;
+  void restore(const Bytes &image);
+
+  /// True when [pointer, pointer + bytes) lies inside one handed-out block.
+  bool in_block(const void *pointer, std::size_t bytes) const;
+
+  char *base() const { return base_; }
+  std::size_t used() const { return used_; }
+
+ private:
+  struct Block {
+    std::size_t offset;
+    std::size_t bytes;
+  };
+  void fill(std::size_t from, std::size_t to);
+
+  char *base_ = nullptr;
+  std::size_t capacity_ = 0;
+  std::size_t used_ = 0;
+  std::uint64_t salt_ = 0;
+  bool armed_ = false;
+  std::vector<Block> blocks_;
+};
+
+/// Arms the arena for the lifetime of the scope: the call under test runs inside one.
+class Armed {
+ public:
+  explicit Armed(GuardedArena &arena) : arena_(arena) { arena_.arm(); }
+  ~Armed() { arena_.disarm(); }
+  Armed(const Armed &) = delete;
+  Armed &operator=(const Armed &) = delete;
+
+ private:
+  GuardedArena &arena_;
+};
+
+/// Offset of the first byte at which two images differ, or -1.
+long first_difference(const Bytes &a, const Bytes &b);
+
+// ---------------------------------------------------------------------------------------------
+// Generated views
+
+struct GenOptions {
+  bool allow_malformed = false;  // corrupt a field after building (never memory-unsafe)
+  bool allow_suboffsets = true;  // PIL-style pointer tables
+  bool allow_null_shape = true;  // PyBUF_SIMPLE-style views (ndim 1, shape NULL)
+  int max_items = 256;           // cap on product(shape)
+  int max_ndim = 64;
+};
+
+/// A view built inside the arena. `view` is itself a block of the arena.
+struct GenView {
+  Py_buffer *view = nullptr;
+  int alloc_ndim = 0;              // entries allocated for shape/strides/suboffsets
+  bool corrupted = false;          // a field was corrupted after building
+  bool well_formed = false;        // by ref_well_formed, after any corruption
+  bool direct = true;              // no dimension has suboffsets[i] >= 0
+  bool strides_corrupted = false;  // a stride was made to overflow (offsets not representable)
+  ssize layout_shape[PYBUFFER_MAX_NDIM] = {};  // extents memory was laid out for
+};
+
+/// Builds one view from the fuzzer's bytes. `region`, when given, is a block of the arena that
+/// a suboffset-free view must be placed inside (to make two views share memory). Returns false
+/// when the input cannot be turned into a view (arena full).
+bool generate_view(FuzzedDataProvider &fdp, GuardedArena &arena, const GenOptions &options,
+                   GenView *out, char *region = nullptr, std::size_t region_bytes = 0);
+
+/// Builds a second view with the shape and itemsize of `like` but its own strides and
+/// suboffsets (same generator otherwise).
+bool generate_view_like(FuzzedDataProvider &fdp, GuardedArena &arena, const GenOptions &options,
+                        const Py_buffer &like, GenView *out, char *region = nullptr,
+                        std::size_t region_bytes = 0);
+
+/// The geometry fields of a Py_buffer as the core reads them.
+inline core::View to_core(const Py_buffer &v) {
+  return core::View{
+      static_cast<char *>(v.buf), v.len, v.itemsize, v.ndim, v.shape, v.strides, v.suboffsets};
+}
+
+/// "ndim 2 itemsize 4 len 24 shape (2,3) strides (12,4) suboffsets NULL buf arena+96", for
+/// failure messages.
+std::string describe_view(const Py_buffer &view, const GuardedArena &arena);
+
+/// An order character: mostly 'C', 'F', 'A'; with `any`, sometimes any byte.
+char consume_order(FuzzedDataProvider &fdp, bool any);
+
+// ---------------------------------------------------------------------------------------------
+// Naive references (first principles; none of them calls pybuffer)
+
+/// Is the view well-formed: 0 <= ndim <= 64, itemsize > 0, len >= 0, shape present when
+/// ndim > 1, extents >= 0, len == product(shape) * itemsize exactly, strides present when
+/// suboffsets are, no offset reachable through strides overflows and, without strides, the
+/// implied C strides representable (check_geometry's rules).
+bool ref_well_formed(const Py_buffer &view);
+
+/// Extent of dimension i, including the implied one of a shape-less 1-d view.
+ssize ref_extent(const Py_buffer &view, int i);
+/// Stride of dimension i, including the implied C strides of a stride-less view.
+ssize ref_stride(const Py_buffer &view, int i);
+
+/// Number of items (product of extents) of a well-formed view.
+ssize ref_items(const Py_buffer &view);
+
+/// Visits every index of `shape` (ndim entries), C order (last index fastest) or Fortran.
+template <typename Visit>
+void for_each_index(int ndim, const ssize *shape, bool fortran, Visit &&visit) {
+  ssize index[PYBUFFER_MAX_NDIM] = {};
+  for (int i = 0; i < ndim; ++i) {
+    if (shape[i] <= 0) return;
+  }
+  for (;;) {
+    visit(static_cast<const ssize *>(index));
+    int k = 0;
+    for (; k < ndim; ++k) {
+      const int d = fortran ? k : ndim - 1 - k;
+      if (++index[d] < shape[d]) break;
+      index[d] = 0;
+    }
+    if (k == ndim) return;
+  }
+}
+
+/// The address of the item at `index` (read through pointer tables with memcpy).
+char *ref_address(const Py_buffer &view, const ssize *index);
+
+/// The extents of a well-formed view, written to shape[0..ndim).
+void ref_shape(const Py_buffer &view, ssize *shape);
+
+/// Contiguity by enumeration: the items, visited in C (Fortran) order, sit at buf,
+/// buf + itemsize, buf + 2 * itemsize, ... Only for well-formed views. CPython's rule that a
+/// view with suboffsets is never contiguous is applied first.
+bool ref_contiguous_enumerated(const Py_buffer &view, char order);
+
+/// The documented contiguity rules, also for malformed views (README "Deliberate
+/// differences"): CPython's rules where CPython can judge, "not contiguous" where a view lacks
+/// what the rule needs (ndim outside 0..64, shape missing).
+bool ref_contiguous_rules(const Py_buffer &view, char order);
+
+/// Whether the size fields agree as a copy needs before trusting contiguity: 0 <= ndim <= 64,
+/// len >= 0 and, when there is a shape, itemsize > 0, extents >= 0 and every partial product
+/// itemsize * shape[0] * ... * shape[i] representable, the whole equal to len.
+bool ref_sizes_agree(const Py_buffer &view);
+
+/// Whether a copy may move the view as one block of len bytes: contiguous by the rules and
+/// sizes that agree (contiguity alone never looks at len, as in CPython).
+bool ref_block_copyable(const Py_buffer &view, char order);
+
+/// Whether the view's items occupy pairwise disjoint bytes (a destination whose result does
+/// not depend on the order of writes).
+bool ref_items_disjoint(const Py_buffer &view, const GuardedArena &arena);
+
+/// Marks, in `mask` (one entry per arena byte), every byte of every item of the view.
+void ref_mark_items(const Py_buffer &view, const GuardedArena &arena, std::vector<int> *mask);
+
+/// The items of the view, gathered in C (Fortran) order into one packed string.
+Bytes ref_gather(const Py_buffer &view, bool fortran);
+
+/// Writes `count` packed items of `item_bytes` bytes (default: the view's itemsize) from
+/// `packed` to the view's item addresses in C (Fortran) order, one after another (later writes
+/// win where items alias), into the arena image `image`.
+void ref_scatter(const Py_buffer &view, const GuardedArena &arena, const unsigned char *packed,
+                 ssize count, bool fortran, Bytes *image, ssize item_bytes = -1);
+
+// ---------------------------------------------------------------------------------------------
+// An exporter of generated views
+
+/// A Python object whose bf_getbuffer hands out a copy of a template Py_buffer (with obj set
+/// to itself) and counts exports, so CopyData and friends can run on generated views.
+struct ViewExporter {
+  PyObject_HEAD Py_buffer templ;
+  int fail;      // bf_getbuffer raises BufferError("ViewExporter: refused") when set
+  long exports;  // live exports (getbuffer minus releasebuffer)
+  long getbuffers;
+  long releases;
+};
+
+/// The exporter type, readied on first use.
+PyTypeObject *view_exporter_type();
+/// A new exporter for `templ` (its pointers must outlive the object).
+ViewExporter *new_view_exporter(const Py_buffer &templ);
+
+}  // namespace pybuffer::fuzz
