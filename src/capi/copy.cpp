@@ -37,13 +37,16 @@ core::Status same_shape(const core::Geometry &dest, const core::Geometry &src) {
 // The strided paths live out of line: their Geometry scratch (a few KiB of stack) then stays
 // out of the frame of a small contiguous copy, whose whole cost is a few checks and a memcpy.
 
+// The view's explicit geometry; false, with the exception raised for `function`, if it has none.
+bool geometry_or_raise(const core::View &view, core::Geometry &geometry, const char *function) {
+  const core::Status status = core::check_geometry(view, geometry);
+  if (!status.ok()) capi::raise(status, function);
+  return status.ok();
+}
+
 [[gnu::noinline]] int gather_strided(char *dest, const core::View &view, char order) {
   core::Geometry geometry;
-  const core::Status status = core::check_geometry(view, geometry);
-  if (!status.ok()) {
-    capi::raise(status, "PyBuffer_ToContiguous");
-    return -1;
-  }
+  if (!geometry_or_raise(view, geometry, "PyBuffer_ToContiguous")) return -1;
   core::gather(dest, geometry, engine_order(order));
   return 0;
 }
@@ -52,11 +55,7 @@ core::Status same_shape(const core::Geometry &dest, const core::Geometry &src) {
 [[gnu::noinline]] int scatter_strided(const core::View &view, const char *src, Py_ssize_t len,
                                       char order) {
   core::Geometry geometry;
-  const core::Status status = core::check_geometry(view, geometry);
-  if (!status.ok()) {
-    capi::raise(status, "PyBuffer_FromContiguous");
-    return -1;
-  }
+  if (!geometry_or_raise(view, geometry, "PyBuffer_FromContiguous")) return -1;
   core::scatter(geometry, src, len / geometry.itemsize, engine_order(order));
   return 0;
 }

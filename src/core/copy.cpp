@@ -649,22 +649,17 @@ void copy_in_fortran_order(const Box &box, ssize itemsize, const Strided &dst, c
   }
 }
 
-bool has_indirection(const Strided &side, int ndim) {
-  for (int i = 0; i < ndim; ++i) {
-    if (has_suboffset(side, i)) return true;
-  }
-  return false;
-}
-
 void copy_box(const Box &box, ssize itemsize, const Strided &dst, const Strided &src) {
   int last_indirect = -1;
+  bool dst_indirect = false;
   for (int i = 0; i < box.ndim; ++i) {
     if (box.extent[i] == 0) return;
+    dst_indirect = dst_indirect || has_suboffset(dst, i);
     if (has_suboffset(dst, i) || has_suboffset(src, i)) last_indirect = i;
   }
   // Only a direct destination can be proved to write each byte once; one with suboffsets is
   // taken to (its blocks are assumed distinct), so Fortran order is kept for direct ones only.
-  if (box.order == 'F' && last_indirect >= 0 && !has_indirection(dst, box.ndim)) {
+  if (box.order == 'F' && last_indirect >= 0 && !dst_indirect) {
     Plan whole;
     if (!make_plan(box, 0, itemsize, dst.strides, src.strides, whole)) {
       copy_in_fortran_order(box, itemsize, dst, src);

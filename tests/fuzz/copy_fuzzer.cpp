@@ -336,22 +336,9 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+  static constexpr FuzzCase cases[] = {fuzz_to_contiguous, fuzz_from_contiguous, fuzz_copy_between,
+                                       fuzz_copy_data};
   FuzzedDataProvider fdp(data, size);
-  arena->reset(fdp.ConsumeIntegral<std::uint32_t>());
-  switch (fdp.ConsumeIntegralInRange(0, 3)) {
-    case 0:
-      fuzz_to_contiguous(fdp);
-      break;
-    case 1:
-      fuzz_from_contiguous(fdp);
-      break;
-    case 2:
-      fuzz_copy_between(fdp);
-      break;
-    default:
-      fuzz_copy_data(fdp);
-      break;
-  }
-  FUZZ_CHECK(!PyErr_Occurred(), "an exception was left pending");
+  run_one_case(fdp, *arena, cases);
   return 0;
 }

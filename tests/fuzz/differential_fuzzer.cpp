@@ -514,37 +514,11 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+  static constexpr FuzzCase cases[] = {
+      diff_is_contiguous, diff_get_pointer,   diff_fill_strides,
+      diff_fill_info,     diff_to_contiguous, diff_from_contiguous,
+      diff_copy_data,     diff_objects,       diff_size_from_format};
   FuzzedDataProvider fdp(data, size);
-  arena->reset(fdp.ConsumeIntegral<std::uint32_t>());
-  switch (fdp.ConsumeIntegralInRange(0, 8)) {
-    case 0:
-      diff_is_contiguous(fdp);
-      break;
-    case 1:
-      diff_get_pointer(fdp);
-      break;
-    case 2:
-      diff_fill_strides(fdp);
-      break;
-    case 3:
-      diff_fill_info(fdp);
-      break;
-    case 4:
-      diff_to_contiguous(fdp);
-      break;
-    case 5:
-      diff_from_contiguous(fdp);
-      break;
-    case 6:
-      diff_copy_data(fdp);
-      break;
-    case 7:
-      diff_objects(fdp);
-      break;
-    default:
-      diff_size_from_format(fdp);
-      break;
-  }
-  FUZZ_CHECK(!PyErr_Occurred(), "an exception was left pending");
+  run_one_case(fdp, *arena, cases);
   return 0;
 }

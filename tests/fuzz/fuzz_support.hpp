@@ -122,6 +122,17 @@ class Armed {
 /// Offset of the first byte at which two images differ, or -1.
 long first_difference(const Bytes &a, const Bytes &b);
 
+using FuzzCase = void (*)(FuzzedDataProvider &);
+
+/// One fuzz input: the arena re-seeded from the input's first bytes, one of `cases` chosen by
+/// the next (a case listed twice is drawn twice as often), and no exception left pending.
+template <int N>
+void run_one_case(FuzzedDataProvider &fdp, GuardedArena &arena, const FuzzCase (&cases)[N]) {
+  arena.reset(fdp.ConsumeIntegral<std::uint32_t>());
+  cases[fdp.ConsumeIntegralInRange(0, N - 1)](fdp);
+  FUZZ_CHECK(!PyErr_Occurred(), "an exception was left pending");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Generated views
 

@@ -345,20 +345,9 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+  static constexpr FuzzCase cases[] = {fuzz_queries, fuzz_queries, fuzz_fill_strides,
+                                       fuzz_fill_info};
   FuzzedDataProvider fdp(data, size);
-  arena->reset(fdp.ConsumeIntegral<std::uint32_t>());
-  switch (fdp.ConsumeIntegralInRange(0, 3)) {
-    case 0:
-    case 1:
-      fuzz_queries(fdp);
-      break;
-    case 2:
-      fuzz_fill_strides(fdp);
-      break;
-    default:
-      fuzz_fill_info(fdp);
-      break;
-  }
-  FUZZ_CHECK(!PyErr_Occurred(), "an exception was left pending");
+  run_one_case(fdp, *arena, cases);
   return 0;
 }
