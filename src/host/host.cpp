@@ -57,6 +57,12 @@ PyBufferProcs *procs_of(PyObject *obj) {
   return Py_TYPE(obj)->tp_as_buffer;
 }
 
+// The type's bf_getbuffer, or NULL when it exports no buffer: read once per call.
+getbufferproc getbuffer_slot(PyObject *obj) {
+  const PyBufferProcs *procs = procs_of(obj);
+  return procs != nullptr ? procs->bf_getbuffer : nullptr;
+}
+
 }  // namespace
 
 unsigned long version_hex() {
@@ -74,12 +80,12 @@ bool rejects_read_write_flags() {
 }
 
 bool has_buffer_slot(PyObject *obj) {
-  const PyBufferProcs *procs = procs_of(obj);
-  return procs != nullptr && procs->bf_getbuffer != nullptr;
+  return getbuffer_slot(obj) != nullptr;
 }
 
 int get_buffer(PyObject *obj, Py_buffer *view, int flags) {
-  if (!has_buffer_slot(obj)) {
+  const getbufferproc getbuffer = getbuffer_slot(obj);
+  if (getbuffer == nullptr) {
     PyErr_Format(PyExc_TypeError, "a bytes-like object is required, not '%.100s'",
                  Py_TYPE(obj)->tp_name);
     return -1;
@@ -90,7 +96,7 @@ int get_buffer(PyObject *obj, Py_buffer *view, int flags) {
     PyErr_SetString(PyExc_BufferError, "PyObject_GetBuffer: view==NULL argument is obsolete");
     return -1;
   }
-  return procs_of(obj)->bf_getbuffer(obj, view, flags);
+  return getbuffer(obj, view, flags);
 }
 
 void release(Py_buffer *view) {

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 
+#include "arena.hpp"
 #include "random_layout.hpp"
 #include "seed.hpp"
 
@@ -30,6 +31,33 @@ inline LayoutOptions destination_options() {
   LayoutOptions options;
   options.suboffsets_percent = 35;
   return options;
+}
+
+// Both arenas of one test, allocated once: the cases only reuse their storage.
+struct Arenas {
+  Arena src{arena_bytes};
+  Arena dst{arena_bytes};
+
+  void reset(Rng &rng) {
+    src.reset(rng());
+    dst.reset(rng());
+  }
+  void close() {
+    src.close();
+    dst.close();
+  }
+};
+
+/// A source (source_options) and a destination (destination_options) of `problem` in the
+/// freshly reset arenas, which are then closed. False when either cannot be built.
+inline bool build_pair(Rng &rng, Arenas &arenas, const Problem &problem, Layout &src, Layout &dst) {
+  arenas.reset(rng);
+  if (!build_layout(rng, arenas.src, problem, source_options(), src) ||
+      !build_layout(rng, arenas.dst, problem, destination_options(), dst)) {
+    return false;
+  }
+  arenas.close();
+  return true;
 }
 
 /// Mostly 'C' and 'F'; now and then another character, which means C order to the engine.

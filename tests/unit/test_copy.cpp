@@ -15,21 +15,6 @@ namespace {
 
 using core::Geometry;
 
-// Both arenas of one test, allocated once: the cases only reuse their storage.
-struct Arenas {
-  Arena src{arena_bytes};
-  Arena dst{arena_bytes};
-
-  void reset(Rng &rng) {
-    src.reset(rng());
-    dst.reset(rng());
-  }
-  void close() {
-    src.close();
-    dst.close();
-  }
-};
-
 Geometry geometry_of(const Layout &layout) {
   Geometry geometry;
   const core::Status status = core::check_geometry(layout.view(), geometry);
@@ -42,12 +27,9 @@ TEST(CopyAll, RandomLayoutsMatchItemByItemCopy) {
   Arenas arenas;
   for (int n = 0; n < 3000; ++n) {
     const Problem problem = random_problem(rng, copy_max_items);
-    arenas.reset(rng);
     Layout src;
     Layout dst;
-    ASSERT_TRUE(build_layout(rng, arenas.src, problem, source_options(), src));
-    ASSERT_TRUE(build_layout(rng, arenas.dst, problem, destination_options(), dst));
-    arenas.close();
+    ASSERT_TRUE(build_pair(rng, arenas, problem, src, dst));
     const Bytes source_before = arenas.src.image();
     Bytes expected = arenas.dst.image();
     ref_copy(dst.addresses('C'), src.addresses('C'), static_cast<std::size_t>(problem.items),

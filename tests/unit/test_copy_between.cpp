@@ -25,22 +25,16 @@ bool check(const Layout &layout, Geometry &geometry) {
 
 TEST(CopyBetween, SeparateArenasMatchItemByItemCopy) {
   Rng rng = rng_for("CopyBetween.Separate");
-  Arena src_arena(arena_bytes);
-  Arena dst_arena(arena_bytes);
+  Arenas arenas;
   for (int n = 0; n < 1500; ++n) {
     const Problem problem = random_problem(rng, copy_max_items);
-    src_arena.reset(rng());
-    dst_arena.reset(rng());
     Layout src;
     Layout dst;
-    ASSERT_TRUE(build_layout(rng, src_arena, problem, source_options(), src));
-    ASSERT_TRUE(build_layout(rng, dst_arena, problem, destination_options(), dst));
-    src_arena.close();
-    dst_arena.close();
-    const Bytes source_before = src_arena.image();
-    Bytes expected = dst_arena.image();
+    ASSERT_TRUE(build_pair(rng, arenas, problem, src, dst));
+    const Bytes source_before = arenas.src.image();
+    Bytes expected = arenas.dst.image();
     ref_copy(dst.addresses('C'), src.addresses('C'), static_cast<std::size_t>(problem.items),
-             problem.itemsize, dst_arena.base(), expected);
+             problem.itemsize, arenas.dst.base(), expected);
     Geometry from;
     Geometry to;
     ASSERT_TRUE(check(src, from)) << src.describe();
@@ -49,8 +43,8 @@ TEST(CopyBetween, SeparateArenasMatchItemByItemCopy) {
     const Status status = core::copy_between(to, from);
 
     ASSERT_TRUE(status.ok()) << case_label(n, dst, src);
-    ASSERT_TRUE(dst_arena.matches(expected)) << case_label(n, dst, src);
-    ASSERT_TRUE(src_arena.matches(source_before)) << "source written; " << case_label(n, dst, src);
+    ASSERT_TRUE(arenas.dst.matches(expected)) << case_label(n, dst, src);
+    ASSERT_TRUE(arenas.src.matches(source_before)) << "source written; " << case_label(n, dst, src);
   }
 }
 

@@ -13,42 +13,36 @@ namespace {
 
 void run_prefix_cases(const char *stream, int cases, ssize max_items, bool every_count) {
   Rng rng = rng_for(stream);
-  Arena src_arena(arena_bytes);
-  Arena dst_arena(arena_bytes);
+  Arenas arenas;
   long long runs = 0;
   for (int n = 0; n < cases; ++n) {
     const Problem problem = random_problem(rng, max_items);
-    src_arena.reset(rng());
-    dst_arena.reset(rng());
     Layout src;
     Layout dst;
-    ASSERT_TRUE(build_layout(rng, src_arena, problem, source_options(), src));
-    ASSERT_TRUE(build_layout(rng, dst_arena, problem, destination_options(), dst));
-    src_arena.close();
-    dst_arena.close();
-    const Bytes source_before = src_arena.image();
-    const Bytes destination_before = dst_arena.image();
+    ASSERT_TRUE(build_pair(rng, arenas, problem, src, dst));
+    const Bytes source_before = arenas.src.image();
+    const Bytes destination_before = arenas.dst.image();
     for (const char order : {'C', 'F', random_order(rng)}) {
       const std::vector<char *> to = dst.addresses(order);
       const std::vector<char *> from = src.addresses(order);
       const ssize first = every_count ? 0 : uniform(rng, 0, problem.items);
       const ssize last = every_count ? problem.items : first;
       for (ssize count = first; count <= last; ++count) {
-        dst_arena.restore(destination_before);
+        arenas.dst.restore(destination_before);
         Bytes expected = destination_before;
-        ref_copy(to, from, static_cast<std::size_t>(count), problem.itemsize, dst_arena.base(),
+        ref_copy(to, from, static_cast<std::size_t>(count), problem.itemsize, arenas.dst.base(),
                  expected);
 
         core::copy_prefix(problem.ndim, problem.shape.data(), count, order, problem.itemsize,
                           dst.side(), src.side());
 
-        ASSERT_TRUE(dst_arena.matches(expected))
+        ASSERT_TRUE(arenas.dst.matches(expected))
             << "order " << order << " count " << count << " of " << problem.items << "; "
             << case_label(n, dst, src);
         ++runs;
       }
     }
-    ASSERT_TRUE(src_arena.matches(source_before)) << "source written; " << case_label(n, dst, src);
+    ASSERT_TRUE(arenas.src.matches(source_before)) << "source written; " << case_label(n, dst, src);
   }
   EXPECT_GT(runs, cases);
 }
