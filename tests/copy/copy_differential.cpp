@@ -399,6 +399,7 @@ struct Stats {
   long mismatch_cases = 0;
   long aliasing_cases = 0;
   long large_cases = 0;
+  long large_runs = 0;
 };
 
 enum Op { to_contiguous, from_contiguous, copy_data };
@@ -531,6 +532,33 @@ bool run_case(Context &c, long number) {
   return true;
 }
 
+// One large case: `op` between the view and packed memory (CopyData: into a C-contiguous
+// view of the packed memory, through the two exporter objects).
+void compare_large(Context &c, Arena &arena, long number, const std::string &what, Op op,
+                   const Layout &view, char *packed) {
+  const Py_buffer pyview = view.view();
+  const auto check = [&](const auto &call) { compare_in(c, arena, number, what, call); };
+  if (op == to_contiguous) {
+    check(
+        [&](const CopyFunctions &f) { return f.to_contiguous(packed, &pyview, pyview.len, 'C'); });
+  } else if (op == from_contiguous) {
+    check([&](const CopyFunctions &f) {
+      return f.from_contiguous(&pyview, packed, pyview.len, 'C');
+    });
+  } else {
+    Layout dest = view;
+    dest.buf = packed;
+    ssize step = view.itemsize;
+    for (int i = view.ndim - 1; i >= 0; --i) {
+      dest.strides[i] = step;
+      step *= view.shape[i];
+    }
+    copy_harness::set_layout(c.src_object, view.view());
+    copy_harness::set_layout(c.dest_object, dest.view());
+    check([&](const CopyFunctions &f) { return f.copy_data(c.dest_object, c.src_object); });
+  }
+}
+
 // Large transposes (8 MiB and more), where the engine writes whole destination lines with
 // streaming stores when they are 16-byte aligned: every item size with register transposes,
 // aligned and unaligned, whole tiles and ragged edges, in the three directions.
@@ -556,28 +584,51 @@ void run_large_cases(Context &c, Arena &arena) {
       view.strides[1] = large.columns * large.itemsize;
       view.buf = arena.allocate(rng, view.len(), large.aligned);
       char *packed = arena.allocate(rng, view.len(), large.aligned);
-      const Py_buffer pyview = view.view();
       std::ostringstream what;
       what << op_names[op] << ", large transpose " << number << "\n  view: " << view.describe();
-      const auto check = [&](const auto &call) { compare_in(c, arena, number, what.str(), call); };
-      if (op == to_contiguous) {
-        check([&](const CopyFunctions &f) {
-          return f.to_contiguous(packed, &pyview, pyview.len, 'C');
-        });
-      } else if (op == from_contiguous) {
-        check([&](const CopyFunctions &f) {
-          return f.from_contiguous(&pyview, packed, pyview.len, 'C');
-        });
-      } else {
-        Layout dest = view;
-        dest.buf = packed;
-        dest.strides[1] = large.itemsize;
-        dest.strides[0] = large.rows * large.itemsize;
-        copy_harness::set_layout(c.src_object, view.view());
-        copy_harness::set_layout(c.dest_object, dest.view());
-        check([&](const CopyFunctions &f) { return f.copy_data(c.dest_object, c.src_object); });
-      }
+      compare_large(c, arena, number, what.str(), op, view, packed);
       ++c.stats.large_cases;
+      ++number;
+    }
+  }
+}
+
+// Large strided runs into packed memory (8 MiB and more), where the engine gathers 4- and
+// 8-byte items into 16-byte streaming stores once the destination is 16-byte aligned: packed
+// memory at every offset from 16-byte alignment that matters (0, 4, 8, 3: aligned at once,
+// after some items, never), 1-D and under an outer axis, forwards and backwards.
+void run_large_runs(Context &c, Arena &arena) {
+  struct Run {
+    ssize itemsize, rows, items, step;  // step: source stride in items (negative: backwards)
+    ssize misalign;                     // packed memory's offset from 16-byte alignment
+  };
+  const Run cases[] = {{8, 1, 1100000, 2, 0}, {8, 1, 1100001, 2, 8},   {8, 1, 1048577, 3, 3},
+                       {4, 1, 2200003, 2, 4}, {4, 1, 2100000, -2, 12}, {8, 1031, 1100, 2, 8},
+                       {4, 1100, 2047, 3, 0}};
+  long number = 0;
+  for (const Run &run : cases) {
+    for (const Op op : {to_contiguous, from_contiguous, copy_data}) {
+      Rng rng(mix(c.seed ^ mix(0x5e7a9ULL + static_cast<std::uint64_t>(number))));
+      arena.reset(rng.next());
+      // Rows are padded, so that an outer axis never merges with the run.
+      const ssize pitch = run.items * (run.step < 0 ? -run.step : run.step) * run.itemsize + 24;
+      Layout view;
+      view.itemsize = run.itemsize;
+      view.ndim = run.rows > 1 ? 2 : 1;
+      view.shape[view.ndim - 1] = run.items;
+      view.strides[view.ndim - 1] = run.step * run.itemsize;
+      if (view.ndim == 2) {
+        view.shape[0] = run.rows;
+        view.strides[0] = pitch;
+      }
+      char *region = arena.allocate(rng, pitch * run.rows, true);
+      view.buf = run.step < 0 ? region + pitch - 24 - run.itemsize : region;
+      char *packed = arena.allocate(rng, view.len() + 16, true) + run.misalign;
+      std::ostringstream what;
+      what << op_names[op] << ", large strided run " << number << " (packed side " << run.misalign
+           << " bytes past 16-byte alignment)\n  view: " << view.describe();
+      compare_large(c, arena, number, what.str(), op, view, packed);
+      ++c.stats.large_runs;
       ++number;
     }
   }
@@ -811,6 +862,7 @@ int main() {
     }
     Arena large(std::size_t{48} << 20);
     run_large_cases(c, large);
+    run_large_runs(c, large);
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -818,12 +870,12 @@ int main() {
       "%ld differential cases (%ld ToContiguous, %ld FromContiguous, %ld CopyData; %ld layouts "
       "with suboffsets; %ld error outcomes compared; %ld redrawn)\n"
       "%ld overlap cases (%ld really overlapping), %ld shape-mismatch cases, %ld cases with "
-      "aliasing destinations, %ld large transposes\n"
+      "aliasing destinations, %ld large transposes, %ld large strided runs\n"
       "%ld failures, %.1f s\n",
       c.stats.cases, c.stats.by_op[0], c.stats.by_op[1], c.stats.by_op[2], c.stats.indirect,
       c.stats.errors_compared, drawn - c.stats.cases, c.stats.overlap_cases, c.stats.overlapping,
-      c.stats.mismatch_cases, c.stats.aliasing_cases, c.stats.large_cases, c.stats.failures,
-      seconds);
+      c.stats.mismatch_cases, c.stats.aliasing_cases, c.stats.large_cases, c.stats.large_runs,
+      c.stats.failures, seconds);
   Py_DECREF(c.dest_object);
   Py_DECREF(c.src_object);
   return c.stats.failures == 0 ? 0 : 1;
