@@ -21,6 +21,13 @@ extern "C" int pybuffer_impl_PyObject_GetBuffer(PyObject *obj, Py_buffer *view, 
     capi::raise_null("PyObject_GetBuffer", "obj");
     return -1;
   }
+  // CPython hands a NULL view to the exporter; its own exporters (bytes, bytearray, array)
+  // refuse it with this BufferError, others would write through it: refused here for all,
+  // after the TypeError of an object without the slot (which get_buffer raises).
+  if (view == nullptr && host::has_buffer_slot(obj)) {
+    PyErr_SetString(PyExc_BufferError, "PyObject_GetBuffer: view==NULL argument is obsolete");
+    return -1;
+  }
   return host::get_buffer(obj, view, flags);
 }
 

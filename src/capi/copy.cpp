@@ -76,8 +76,8 @@ core::Status copy_held_views(const Py_buffer &dest, const Py_buffer &src) {
   const core::View s = capi::to_core(src);
   if ((core::is_one_block(d, 'C') && core::is_one_block(s, 'C')) ||
       (core::is_one_block(d, 'F') && core::is_one_block(s, 'F'))) {
-    if (src.len < 0) return {core::Code::negative_len, -1, src.len};
-    // An empty view may have buf NULL; memmove's arguments must not be NULL even for 0 bytes.
+    // One block implies len >= 0 (its sizes were checked). An empty view may have buf NULL;
+    // memmove's arguments must not be NULL even for 0 bytes.
     if (src.len > 0) std::memmove(dest.buf, src.buf, static_cast<std::size_t>(src.len));
     return core::ok_status();
   }

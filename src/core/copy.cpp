@@ -366,6 +366,13 @@ void choose_table(Plan &plan) {
   plan.table_axes = axes;
 }
 
+// The bytes a plan copies (representable: check_geometry bounded every view's size).
+ssize plan_bytes(const Plan &plan) {
+  ssize bytes = plan.itemsize;
+  for (int k = 0; k < plan.naxes; ++k) bytes *= plan.axes[k].extent;
+  return bytes;
+}
+
 // Which kernel copies the innermost axes. Only a free order allows moving axes for a transpose.
 void choose_kernel(Plan &plan, bool order_is_free) {
   const ssize itemsize = plan.itemsize;
@@ -390,20 +397,14 @@ void choose_kernel(Plan &plan, bool order_is_free) {
       plan.kernel = Kernel::tile;
       plan.squares = plan.axes[plan.naxes - 2].sstep == itemsize &&
                      plan.axes[plan.naxes - 1].dstep == itemsize;
-      ssize bytes = itemsize;
-      for (int k = 0; k < plan.naxes; ++k) bytes *= plan.axes[k].extent;
-      plan.stream = plan.squares && bytes >= stream_threshold;
+      plan.stream = plan.squares && plan_bytes(plan) >= stream_threshold;
       return;
     }
     group_short_axes(plan);
   }
   choose_table(plan);
-  if (plan.kernel == Kernel::run && plan.axes[plan.naxes - 1].dstep == itemsize &&
-      (itemsize == 4 || itemsize == 8)) {
-    ssize bytes = itemsize;
-    for (int k = 0; k < plan.naxes; ++k) bytes *= plan.axes[k].extent;
-    plan.stream = bytes >= stream_threshold;
-  }
+  plan.stream = plan.kernel == Kernel::run && plan.axes[plan.naxes - 1].dstep == itemsize &&
+                (itemsize == 4 || itemsize == 8) && plan_bytes(plan) >= stream_threshold;
 }
 
 /// Normalises dimensions [first, box.ndim) of a box with no extent 0 and no suboffset there.

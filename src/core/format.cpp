@@ -17,14 +17,15 @@
 #include "format.hpp"
 
 #include <array>
-#include <cstdint>
-#include <limits>
 
 #include "checked_math.hpp"
 #include "format_codes.hpp"
 
 namespace pybuffer::core {
 namespace {
+
+using format_codes::is_digit;
+using format_codes::is_space;
 
 // One format character in one table. Alignments are powers of two, so padding to one is
 // "add pad, clear the pad bits", and the largest of several is (their pads or-ed) + 1.
@@ -55,14 +56,6 @@ constexpr Table tables[2][2] = {{make_table(false, false), make_table(false, tru
 // below 2^62, a whole run cannot overflow, so the run needs no overflow arithmetic at all.
 static_assert(sizeof(ssize) == 8, "the run bound assumes a 64-bit Py_ssize_t");
 constexpr ssize run_limit = ssize{1} << 62;
-
-constexpr bool is_space(unsigned char c) {
-  return c == ' ' || (c >= '\t' && c <= '\r');  // CPython's Py_ISSPACE
-}
-
-constexpr bool is_digit(unsigned char c) {
-  return c >= '0' && c <= '9';
-}
 
 // A syntax error stands only if the text is ASCII: CPython would not have parsed otherwise.
 [[gnu::cold, gnu::noinline]] FormatResult fail(const char *format, FormatError error,

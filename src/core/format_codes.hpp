@@ -113,4 +113,13 @@ constexpr Measure struct_complex(unsigned char c, bool native_mode) {
   return {0, 0};
 }
 
+// The character classes both dialects skip and count with, as CPython's struct module.
+constexpr bool is_space(unsigned char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r');  // CPython's Py_ISSPACE
+}
+
+constexpr bool is_digit(unsigned char c) {
+  return c >= '0' && c <= '9';
+}
+
 }  // namespace pybuffer::core::format_codes

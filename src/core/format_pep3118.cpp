@@ -35,19 +35,13 @@
 namespace pybuffer::core {
 namespace {
 
+using format_codes::is_digit;
+using format_codes::is_space;
 using format_codes::Measure;
 using format_codes::native;
 
 constexpr bool is_order(unsigned char c) {
   return c == '@' || c == '=' || c == '<' || c == '>' || c == '!' || c == '^';
-}
-
-constexpr bool is_space(unsigned char c) {
-  return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-constexpr bool is_digit(unsigned char c) {
-  return c >= '0' && c <= '9';
 }
 
 // Types whose count is the length of a single item rather than a repetition.

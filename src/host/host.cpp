@@ -90,12 +90,6 @@ int get_buffer(PyObject *obj, Py_buffer *view, int flags) {
                  Py_TYPE(obj)->tp_name);
     return -1;
   }
-  // CPython hands a NULL view to the exporter; its own exporters (bytes, bytearray, array)
-  // refuse it with this BufferError, others would write through it. Refused here for all.
-  if (view == nullptr) {
-    PyErr_SetString(PyExc_BufferError, "PyObject_GetBuffer: view==NULL argument is obsolete");
-    return -1;
-  }
   return getbuffer(obj, view, flags);
 }
 

@@ -17,8 +17,8 @@ unsigned long version_hex();
 /// The host rejects PyBUF_READ / PyBUF_WRITE as request flags (3.13 and later).
 bool rejects_read_write_flags();
 
-/// CPython's bf_getbuffer dispatch: TypeError for objects without the slot, then BufferError
-/// for a NULL view (which CPython passes on to the exporter, where its own exporters refuse it).
+/// CPython's bf_getbuffer dispatch: TypeError for objects without the slot. `view` is not
+/// NULL (PyObject_GetBuffer refuses that before calling).
 int get_buffer(PyObject *obj, Py_buffer *view, int flags);
 
 /// CPython's release: bf_releasebuffer if the type has one, then drop view->obj.

@@ -99,6 +99,22 @@ std::string take_error_text() {
   return outcome.raised() ? describe(outcome) : "no exception set";
 }
 
+bool start_interpreter(const char *program) {
+  PyConfig config;
+  PyConfig_InitPythonConfig(&config);
+  // The host's own executable as program name, so that an embedded pyenv build finds its
+  // standard library as its interpreter would.
+  PyStatus status = PyConfig_SetBytesString(&config, &config.program_name, program);
+  if (!PyStatus_Exception(status)) status = Py_InitializeFromConfig(&config);
+  PyConfig_Clear(&config);
+  if (PyStatus_Exception(status)) {
+    std::fprintf(stderr, "cannot start the host interpreter: %s\n",
+                 status.err_msg != nullptr ? status.err_msg : "?");
+    return false;
+  }
+  return true;
+}
+
 std::string host_version() {
   const char *version = Py_GetVersion();
   std::string text(version);

@@ -37,6 +37,10 @@ std::string escape(const std::string &format);
 /// Text of the pending exception (cleared), for failures of the test's own set-up.
 std::string take_error_text();
 
+/// Starts the embedded interpreter with `program` (the host's own executable) as its program
+/// name; false, with the reason on stderr, if it does not start.
+bool start_interpreter(const char *program);
+
 /// The major.minor of the running interpreter, e.g. "3.11.7".
 std::string host_version();
 

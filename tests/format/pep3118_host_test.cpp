@@ -36,16 +36,10 @@ std::string text_of(PyObject *o) {
   return text != nullptr ? text : "";
 }
 
-struct Ours {
-  Py_ssize_t itemsize;
-  Py_ssize_t alignment;
-  int error;
-};
-
-Ours ours_of(const std::string &format) {
+pybuffer_format_result ours_of(const std::string &format) {
   pybuffer_format_result result;
   pybuffer_format_info(format.c_str(), PYBUFFER_FORMAT_PEP3118, &result);
-  return {result.itemsize, result.alignment, result.error};
+  return result;
 }
 
 // NumPy's reader on `format`: false (exception cleared, text in *error) if it refuses.
@@ -79,7 +73,7 @@ TEST(Ctypes, ExportedFormats) {
       ++skipped;
       continue;
     }
-    const Ours ours = ours_of(format);
+    const pybuffer_format_result ours = ours_of(format);
     EXPECT_EQ(ours.error, PYBUFFER_FORMAT_OK) << name << " \"" << format << "\"";
     EXPECT_EQ(ours.itemsize, itemsize) << name << " \"" << format << "\"";
     ++checked;
@@ -101,7 +95,7 @@ TEST(Numpy, ExportedFormats) {
     Py_ssize_t read_size = 0;
     Py_ssize_t read_align = 0;
     std::string error;
-    const Ours ours = ours_of(format);
+    const pybuffer_format_result ours = ours_of(format);
     if (!numpy_reads(format, &read_size, &read_align, &error)) {
       ADD_FAILURE() << dtype << " exports \"" << format << "\" which NumPy cannot read: " << error;
       continue;
@@ -143,7 +137,7 @@ TEST(Numpy, RandomFormatsAgainstNumpysReader) {
     Py_ssize_t align = 0;
     std::string error;
     const bool numpy_ok = numpy_reads(format, &size, &align, &error);
-    const Ours ours = ours_of(format);
+    const pybuffer_format_result ours = ours_of(format);
     if (!numpy_ok && error.find("invalid itemsize in generic type tuple") != std::string::npos) {
       // NumPy cannot make a sub-array of a zero-size element ("(2)0i", "(3)T{}"); the
       // format is well-formed and its size is 0 per element, which pybuffer reports.
@@ -170,15 +164,6 @@ TEST(Numpy, RandomFormatsAgainstNumpysReader) {
   EXPECT_EQ(differences, 0);
 }
 
-bool start_host(const char *program) {
-  PyConfig config;
-  PyConfig_InitPythonConfig(&config);
-  PyStatus status = PyConfig_SetBytesString(&config, &config.program_name, program);
-  if (!PyStatus_Exception(status)) status = Py_InitializeFromConfig(&config);
-  PyConfig_Clear(&config);
-  return !PyStatus_Exception(status);
-}
-
 bool load_helpers(const char *path) {
   std::ifstream file(path);
   std::stringstream source;
@@ -198,7 +183,8 @@ int main(int argc, char **argv) {
   testing::InitGoogleTest(&argc, argv);
   bool numpy = false;
   for (int i = 1; i < argc; ++i) numpy = numpy || std::strcmp(argv[i], "--numpy") == 0;
-  if (!start_host(PYBUFFER_FORMAT_HOST_EXECUTABLE) || !load_helpers(PYBUFFER_FORMAT_HELPERS)) {
+  if (!start_interpreter(PYBUFFER_FORMAT_HOST_EXECUTABLE) ||
+      !load_helpers(PYBUFFER_FORMAT_HELPERS)) {
     return 1;
   }
   std::printf("pep3118: host %s, CPython %s\n", PYBUFFER_FORMAT_HOST_ID, host_version().c_str());

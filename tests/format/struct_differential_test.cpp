@@ -166,18 +166,7 @@ std::uint64_t environment_number(const char *name, std::uint64_t fallback) {
 }
 
 bool start_host(const char *program) {
-  PyConfig config;
-  PyConfig_InitPythonConfig(&config);
-  // The host's own executable as program name, so that an embedded pyenv build finds its
-  // standard library as its interpreter would.
-  PyStatus status = PyConfig_SetBytesString(&config, &config.program_name, program);
-  if (!PyStatus_Exception(status)) status = Py_InitializeFromConfig(&config);
-  PyConfig_Clear(&config);
-  if (PyStatus_Exception(status)) {
-    std::fprintf(stderr, "cannot start the host interpreter: %s\n",
-                 status.err_msg != nullptr ? status.err_msg : "?");
-    return false;
-  }
+  if (!start_interpreter(program)) return false;
   Ref module(PyImport_ImportModule("struct"));
   g_calcsize = module ? PyObject_GetAttrString(module.get(), "calcsize") : nullptr;
   if (g_calcsize == nullptr) {

@@ -75,10 +75,6 @@ void expect_raised(const Raised &raised, PyObject *type, const char *needle, con
              raised.set ? type_name(raised.type) : "nothing", raised.message.c_str());
 }
 
-unsigned long host_version_hex() {
-  return pybuffer_host_version_hex();
-}
-
 // ---------------------------------------------------------------------------------------------
 // The guarded arena
 
@@ -516,12 +512,7 @@ bool generate(FuzzedDataProvider &fdp, GuardedArena &arena, const GenOptions &op
   out->view = reinterpret_cast<Py_buffer *>(view_block);
   out->alloc_ndim = n;
   for (int i = 0; i < n; ++i) out->layout_shape[i] = l.shape[i];
-  out->corrupted = corrupted;
   out->well_formed = ref_well_formed(v);
-  out->direct = true;
-  for (int i = 0; i < n; ++i) {
-    if (indirect(l, i)) out->direct = false;
-  }
   // A corruption that left a well-formed view (an extent of 0 elsewhere) must not have moved
   // any item outside memory; if it did, the input is of no use.
   if (corrupted && out->well_formed) {

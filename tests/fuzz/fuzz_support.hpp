@@ -56,9 +56,6 @@ using pybuffer_test::type_name;
 /// Fails unless `raised` is an exception of exactly `type` whose message contains `needle`.
 void expect_raised(const Raised &raised, PyObject *type, const char *needle, const char *what);
 
-/// PY_VERSION_HEX of the running interpreter (not of the headers compiled against).
-unsigned long host_version_hex();
-
 // ---------------------------------------------------------------------------------------------
 // The guarded arena
 
@@ -148,9 +145,7 @@ struct GenOptions {
 struct GenView {
   Py_buffer *view = nullptr;
   int alloc_ndim = 0;              // entries allocated for shape/strides/suboffsets
-  bool corrupted = false;          // a field was corrupted after building
   bool well_formed = false;        // by ref_well_formed, after any corruption
-  bool direct = true;              // no dimension has suboffsets[i] >= 0
   bool strides_corrupted = false;  // a stride was made to overflow (offsets not representable)
   ssize layout_shape[PYBUFFER_MAX_NDIM] = {};  // extents memory was laid out for
 };

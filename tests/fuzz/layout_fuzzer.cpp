@@ -286,7 +286,7 @@ void fuzz_fill_info(FuzzedDataProvider &fdp) {
   const Raised raised = take_exception();
   const char *what = "PyBuffer_FillInfo";
   const bool host_rejects_rw =
-      host_version_hex() >= 0x030D0000UL && (flags == PyBUF_READ || flags == PyBUF_WRITE);
+      pybuffer_host_version_hex() >= 0x030D0000UL && (flags == PyBUF_READ || flags == PyBUF_WRITE);
   bool success = false;
   if (view == nullptr) {
     expect_raised(raised, PyExc_BufferError, "view==NULL", what);

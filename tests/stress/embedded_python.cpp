@@ -23,8 +23,7 @@ PyObject *globals = nullptr;  // the namespace eval() and run_with() use
 std::string describe_pending() {
   const Raised raised = take_exception();
   if (!raised.set) return "(no exception)";
-  return std::string(reinterpret_cast<PyTypeObject *>(raised.type)->tp_name) + ": " +
-         raised.message;
+  return std::string(type_name(raised.type)) + ": " + raised.message;
 }
 
 long env_long(const char *name, long fallback) {
@@ -80,12 +79,12 @@ Raised run_with(PyObject *obj, const std::string &statements) {
 }
 
 ::testing::AssertionResult raised_like(const Raised &raised, PyObject *type, const char *needle) {
-  const char *want = reinterpret_cast<PyTypeObject *>(type)->tp_name;
+  const char *want = type_name(type);
   if (!raised.set) return ::testing::AssertionFailure() << "expected " << want << ", none raised";
   if (raised.type != type || raised.message.find(needle) == std::string::npos) {
     return ::testing::AssertionFailure()
            << "expected " << want << " containing \"" << needle << "\", got "
-           << reinterpret_cast<PyTypeObject *>(raised.type)->tp_name << ": " << raised.message;
+           << type_name(raised.type) << ": " << raised.message;
   }
   return ::testing::AssertionSuccess();
 }

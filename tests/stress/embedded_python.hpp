@@ -35,6 +35,7 @@ Ref eval(const std::string &expression);
 
 using pybuffer_test::Raised;
 using pybuffer_test::take_exception;
+using pybuffer_test::type_name;
 
 /// Runs `statements` in the same namespace with `o` bound to `obj`; returns the exception
 /// raised (type, message) or an empty Raised.
