@@ -1,4 +1,6 @@
-// Getting, releasing and filling views: the exporter-facing half of the protocol.
+// Getting, releasing and filling views: the exporter-facing half of the protocol. CheckBuffer,
+// GetBuffer and Release are what extensions call most: their common case is the host's
+// inline slot dispatch and nothing else; every unusual case is out of line.
 #include <Python.h>
 
 #include "capi/entry_points.hpp"
@@ -7,12 +9,10 @@
 
 using namespace pybuffer;
 
-extern "C" int pybuffer_impl_PyObject_CheckBuffer(PyObject *obj) {
-  // No error channel: a NULL object simply has no buffer.
-  return obj != nullptr && host::has_buffer_slot(obj);
-}
+namespace {
 
-extern "C" int pybuffer_impl_PyObject_GetBuffer(PyObject *obj, Py_buffer *view, int flags) {
+// The uncommon requests of PyObject_GetBuffer: a 3.13+ host's flags rule, NULL arguments.
+[[gnu::cold, gnu::noinline]] int get_buffer_unusual(PyObject *obj, Py_buffer *view, int flags) {
   if ((flags == PyBUF_READ || flags == PyBUF_WRITE) && host::rejects_read_write_flags()) {
     host::raise_host_flags_error_for_get_buffer(obj, view, flags);
     return -1;
@@ -25,8 +25,24 @@ extern "C" int pybuffer_impl_PyObject_GetBuffer(PyObject *obj, Py_buffer *view, 
   // refuse it with this BufferError, others would write through it: refused here for all,
   // after the TypeError of an object without the slot (which get_buffer raises).
   if (view == nullptr && host::has_buffer_slot(obj)) {
-    PyErr_SetString(PyExc_BufferError, "PyObject_GetBuffer: view==NULL argument is obsolete");
+    host::set_error(host::Exception::buffer_error,
+                    "PyObject_GetBuffer: view==NULL argument is obsolete");
     return -1;
+  }
+  return host::get_buffer(obj, view, flags);
+}
+
+}  // namespace
+
+extern "C" int pybuffer_impl_PyObject_CheckBuffer(PyObject *obj) {
+  // No error channel: a NULL object simply has no buffer.
+  return obj != nullptr && host::has_buffer_slot(obj);
+}
+
+extern "C" int pybuffer_impl_PyObject_GetBuffer(PyObject *obj, Py_buffer *view, int flags) {
+  if (__builtin_expect(
+          flags == PyBUF_READ || flags == PyBUF_WRITE || obj == nullptr || view == nullptr, 0)) {
+    return get_buffer_unusual(obj, view, flags);
   }
   return host::get_buffer(obj, view, flags);
 }
@@ -39,7 +55,8 @@ extern "C" void pybuffer_impl_PyBuffer_Release(Py_buffer *view) {
 extern "C" int pybuffer_impl_PyBuffer_FillInfo(Py_buffer *view, PyObject *obj, void *buf,
                                                Py_ssize_t len, int readonly, int flags) {
   if (view == nullptr) {
-    PyErr_SetString(PyExc_BufferError, "PyBuffer_FillInfo: view==NULL argument is obsolete");
+    host::set_error(host::Exception::buffer_error,
+                    "PyBuffer_FillInfo: view==NULL argument is obsolete");
     return -1;
   }
   if ((flags == PyBUF_READ || flags == PyBUF_WRITE) && host::rejects_read_write_flags()) {
@@ -47,14 +64,14 @@ extern "C" int pybuffer_impl_PyBuffer_FillInfo(Py_buffer *view, PyObject *obj, v
     return -1;
   }
   if ((flags & PyBUF_WRITABLE) == PyBUF_WRITABLE && readonly == 1) {
-    PyErr_SetString(PyExc_BufferError, "Object is not writable.");
+    host::set_error(host::Exception::buffer_error, "Object is not writable.");
     return -1;
   }
   if (len < 0) {
     capi::raise(core::Status{core::Code::negative_len, -1, len}, "PyBuffer_FillInfo");
     return -1;
   }
-  if (obj != nullptr) Py_IncRef(obj);
+  if (obj != nullptr) host::incref(obj);
   view->obj = obj;
   view->buf = buf;
   view->len = len;

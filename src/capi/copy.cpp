@@ -95,7 +95,7 @@ extern "C" int pybuffer_impl_PyBuffer_ToContiguous(void *buf, const Py_buffer *s
   }
   core::Status status = check_order(order);
   if (status.ok() && len != src->len) {
-    PyErr_SetString(PyExc_ValueError, "PyBuffer_ToContiguous: len != view->len");
+    host::set_error(host::Exception::value_error, "PyBuffer_ToContiguous: len != view->len");
     return -1;
   }
   if (status.ok() && len < 0) status = core::Status{core::Code::negative_len, -1, len};
@@ -142,7 +142,8 @@ extern "C" int pybuffer_impl_PyObject_CopyData(PyObject *dest, PyObject *src) {
     return -1;
   }
   if (!host::has_buffer_slot(dest) || !host::has_buffer_slot(src)) {
-    PyErr_SetString(PyExc_TypeError, "both destination and source must be bytes-like objects");
+    host::set_error(host::Exception::type_error,
+                    "both destination and source must be bytes-like objects");
     return -1;
   }
   Py_buffer dest_view;
@@ -154,7 +155,8 @@ extern "C" int pybuffer_impl_PyObject_CopyData(PyObject *dest, PyObject *src) {
   }
   int result = 0;
   if (dest_view.len < src_view.len) {
-    PyErr_SetString(PyExc_BufferError, "destination is too small to receive data from source");
+    host::set_error(host::Exception::buffer_error,
+                    "destination is too small to receive data from source");
     result = -1;
   } else {
     const core::Status status = copy_held_views(dest_view, src_view);

@@ -21,10 +21,10 @@ using namespace pybuffer;
 namespace {
 
 // What the host's struct module accepts, decided by the interpreter actually running.
-// version_hex() is cached, so this costs one load; no function-local static, whose guard
+// The version is cached, so this costs a load or two; no function-local static, whose guard
 // would make the static archive need libstdc++ in a C program's link.
 core::StructDialect host_struct_dialect() {
-  return core::StructDialect{host::version_hex() >= 0x030E0000UL};  // 'F', 'D'
+  return core::StructDialect{host::struct_has_complex_codes()};
 }
 
 const char *utf8_reason(core::Utf8Problem problem) {
@@ -51,43 +51,23 @@ const char *struct_message(core::FormatError error) {
   return "total struct size too long";
 }
 
-// Sets an exception instance as CPython's strict codec error handler does.
-void raise_instance(PyObject *type, PyObject *instance) {
-  if (instance == nullptr) return;  // building it failed: that exception is pending
-  PyErr_SetObject(type, instance);
-  Py_DecRef(instance);
-}
-
 [[gnu::cold, gnu::noinline]] void raise_format_error(const char *format,
                                                      const core::FormatResult &result) {
   switch (result.error) {
     case core::FormatError::not_utf8:
-      // The exception holds the whole string as bytes, as PyUnicode_FromString's does.
-      raise_instance(
-          PyExc_UnicodeDecodeError,
-          PyUnicodeDecodeError_Create("utf-8", format, static_cast<Py_ssize_t>(std::strlen(format)),
-                                      result.begin, result.end, utf8_reason(result.utf8_problem)));
+      host::raise_unicode_decode_error("utf-8", format,
+                                       static_cast<Py_ssize_t>(std::strlen(format)), result.begin,
+                                       result.end, utf8_reason(result.utf8_problem));
       return;
-    case core::FormatError::not_ascii: {
-      // The text is valid UTF-8 here, so this str is the one struct failed to encode.
-      PyObject *text = PyUnicode_FromString(format);
-      if (text == nullptr) return;
-      raise_instance(PyExc_UnicodeEncodeError,
-                     PyObject_CallFunction(PyExc_UnicodeEncodeError, "sOnns", "ascii", text,
-                                           result.begin, result.end, "ordinal not in range(128)"));
-      Py_DecRef(text);
+    case core::FormatError::not_ascii:
+      // The text is valid UTF-8 here, so its str is the one struct failed to encode.
+      host::raise_unicode_encode_error("ascii", format, result.begin, result.end,
+                                       "ordinal not in range(128)");
       return;
-    }
     default:
-      break;
+      host::raise_module_error("struct", "error", struct_message(result.error));
+      return;
   }
-  PyObject *module = PyImport_ImportModule("struct");
-  if (module == nullptr) return;
-  PyObject *error = PyObject_GetAttrString(module, "error");
-  Py_DecRef(module);
-  if (error == nullptr) return;
-  PyErr_SetString(error, struct_message(result.error));
-  Py_DecRef(error);
 }
 
 int public_error(core::FormatError error) {

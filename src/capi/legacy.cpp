@@ -44,9 +44,9 @@ extern "C" int pybuffer_impl_PyObject_AsWriteBuffer(PyObject *obj, void **buffer
   }
   Py_buffer view;
   // Any refusal, whatever the exporter raised, becomes this one TypeError.
-  if (!host::has_buffer_slot(obj) ||
-      Py_TYPE(obj)->tp_as_buffer->bf_getbuffer(obj, &view, PyBUF_WRITABLE) != 0) {
-    PyErr_SetString(PyExc_TypeError, "expected a writable bytes-like object");
+  const getbufferproc getbuffer = host::getbuffer_slot(obj);
+  if (getbuffer == nullptr || getbuffer(obj, &view, PyBUF_WRITABLE) != 0) {
+    host::set_error(host::Exception::type_error, "expected a writable bytes-like object");
     return -1;
   }
   *buffer = view.buf;
@@ -56,10 +56,12 @@ extern "C" int pybuffer_impl_PyObject_AsWriteBuffer(PyObject *obj, void **buffer
 }
 
 extern "C" int pybuffer_impl_PyObject_CheckReadBuffer(PyObject *obj) {
-  if (obj == nullptr || !host::has_buffer_slot(obj)) return 0;
+  if (obj == nullptr) return 0;
+  const getbufferproc getbuffer = host::getbuffer_slot(obj);
+  if (getbuffer == nullptr) return 0;
   Py_buffer view;
-  if (Py_TYPE(obj)->tp_as_buffer->bf_getbuffer(obj, &view, PyBUF_SIMPLE) == -1) {
-    PyErr_Clear();
+  if (getbuffer(obj, &view, PyBUF_SIMPLE) == -1) {
+    host::clear_error();
     return 0;
   }
   host::release(&view);

@@ -2,22 +2,24 @@
 
 #include <cstdio>
 
+#include "host/host.hpp"
+
 namespace pybuffer::capi {
 namespace {
 
-PyObject *exception_type(core::Code code) {
+host::Exception exception_type(core::Code code) {
   switch (code) {
     case core::Code::null_argument:
-      return PyExc_SystemError;
+      return host::Exception::system_error;
     case core::Code::missing_shape:
     case core::Code::missing_strides:
     case core::Code::len_mismatch:
     case core::Code::shape_mismatch:
-      return PyExc_BufferError;
+      return host::Exception::buffer_error;
     case core::Code::index_out_of_range:
-      return PyExc_IndexError;
+      return host::Exception::index_error;
     default:
-      return PyExc_ValueError;
+      return host::Exception::value_error;
   }
 }
 
@@ -84,12 +86,12 @@ void describe(char *out, std::size_t size, const core::Status &s, const char *fu
 
 void raise(const core::Status &status, const char *function) {
   if (status.code == core::Code::no_memory) {
-    PyErr_NoMemory();
+    host::raise_no_memory();
     return;
   }
   char message[256];
   describe(message, sizeof message, status, function);
-  PyErr_SetString(exception_type(status.code), message);
+  host::set_error(exception_type(status.code), message);
 }
 
 void raise_null(const char *function, const char *argument) {

@@ -1,8 +1,6 @@
 // The one place where core statuses become the host's exceptions.
 #pragma once
 
-#include <Python.h>
-
 #include "core/status.hpp"
 
 namespace pybuffer::capi {

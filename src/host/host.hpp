@@ -1,30 +1,71 @@
-// The only code that touches PyObject, type slots, reference counts and the running
-// interpreter. Everything here works unchanged on CPython 3.9-3.13: the library is compiled
-// against one CPython's headers but reads only what all of them lay out alike (the object
-// header, tp_name, tp_as_buffer) and calls only functions all of them export.
-//
-// Reference counts go through Py_IncRef/Py_DecRef, never the inline macros: the macros of
-// one version would mishandle another version's objects (3.12 made some objects immortal).
+// What capi asks of the runtime: its version rules, the buffer slots, references and errors.
+// The per-call paths (get_buffer, release, has_buffer_slot) are inline: they are all the work
+// of CheckBuffer, GetBuffer and Release, which real extensions call most.
 #pragma once
 
 #include <Python.h>
 
+#include "host/interpreter.hpp"
+#include "host/profile.hpp"
+#include "host/refcount.hpp"
+
 namespace pybuffer::host {
 
-/// PY_VERSION_HEX of the running interpreter, parsed once from Py_GetVersion().
-unsigned long version_hex();
+// ------------------------------------------------------------------------------------------
+// Version rules of the running interpreter.
+
+/// PY_VERSION_HEX of the running interpreter; 0 in a process without one.
+inline unsigned long version_hex() {
+  const Interpreter *py = interpreter();
+  return py != nullptr ? py->version_hex : 0;
+}
 
 /// The host rejects PyBUF_READ / PyBUF_WRITE as request flags (3.13 and later).
-bool rejects_read_write_flags();
+inline bool rejects_read_write_flags() {
+  return profile::rejects_read_write_flags(version_hex());
+}
+
+/// The host's struct module knows the complex codes 'F' and 'D'.
+inline bool struct_has_complex_codes() {
+  return profile::struct_has_complex_codes(version_hex());
+}
+
+// ------------------------------------------------------------------------------------------
+// The buffer slots.
+
+/// The type's bf_getbuffer, or NULL when it exports no buffer.
+inline getbufferproc getbuffer_slot(PyObject *obj) {
+  const PyBufferProcs *procs = profile::buffer_procs(obj);
+  return procs != nullptr ? procs->bf_getbuffer : nullptr;
+}
+
+inline bool has_buffer_slot(PyObject *obj) {
+  return getbuffer_slot(obj) != nullptr;
+}
+
+/// TypeError "a bytes-like object is required, not '<type name>'", as CPython's.
+[[gnu::cold, gnu::noinline]] void raise_not_bytes_like(PyObject *obj);
 
 /// CPython's bf_getbuffer dispatch: TypeError for objects without the slot. `view` is not
 /// NULL (PyObject_GetBuffer refuses that before calling).
-int get_buffer(PyObject *obj, Py_buffer *view, int flags);
+inline int get_buffer(PyObject *obj, Py_buffer *view, int flags) {
+  const getbufferproc getbuffer = getbuffer_slot(obj);
+  if (__builtin_expect(getbuffer == nullptr, 0)) {
+    raise_not_bytes_like(obj);
+    return -1;
+  }
+  return getbuffer(obj, view, flags);
+}
 
 /// CPython's release: bf_releasebuffer if the type has one, then drop view->obj.
-void release(Py_buffer *view);
-
-bool has_buffer_slot(PyObject *obj);
+inline void release(Py_buffer *view) {
+  PyObject *obj = view->obj;
+  if (obj == nullptr) return;
+  const PyBufferProcs *procs = profile::buffer_procs(obj);
+  if (procs != nullptr && procs->bf_releasebuffer != nullptr) procs->bf_releasebuffer(obj, view);
+  view->obj = nullptr;
+  decref(obj);
+}
 
 /// Raises exactly the SystemError the host's own PyObject_GetBuffer / PyBuffer_FillInfo
 /// raise for a PyBUF_READ or PyBUF_WRITE request (its text carries the host's own source
@@ -33,7 +74,35 @@ void raise_host_flags_error_for_get_buffer(PyObject *obj, Py_buffer *view, int f
 void raise_host_flags_error_for_fill_info(Py_buffer *view, PyObject *obj, void *buf, Py_ssize_t len,
                                           int readonly, int flags);
 
+// ------------------------------------------------------------------------------------------
+// Errors (errors.cpp). Without an interpreter each is a no-op: the caller still returns
+// its error value, and interpreter() has said why on stderr.
+
+/// Sets `type` with `message`, as PyErr_SetString.
+[[gnu::cold, gnu::noinline]] void set_error(Exception type, const char *message);
+
+/// MemoryError, as PyErr_NoMemory.
+[[gnu::cold, gnu::noinline]] void raise_no_memory();
+
 /// CPython's null_error(): SystemError, unless an exception is already set.
-void raise_null_error();
+[[gnu::cold, gnu::noinline]] void raise_null_error();
+
+/// Drops the pending exception, as PyErr_Clear.
+void clear_error();
+
+/// UnicodeDecodeError for text[0:length], as the strict error handler of `encoding` builds
+/// it (the object holds the whole string as bytes).
+[[gnu::cold, gnu::noinline]] void raise_unicode_decode_error(const char *encoding, const char *text,
+                                                             Py_ssize_t length, Py_ssize_t begin,
+                                                             Py_ssize_t end, const char *reason);
+
+/// UnicodeEncodeError for the str made of the (valid UTF-8) text.
+[[gnu::cold, gnu::noinline]] void raise_unicode_encode_error(const char *encoding, const char *text,
+                                                             Py_ssize_t begin, Py_ssize_t end,
+                                                             const char *reason);
+
+/// Sets module.attribute (an exception class looked up now) with `message`.
+[[gnu::cold, gnu::noinline]] void raise_module_error(const char *module, const char *attribute,
+                                                     const char *message);
 
 }  // namespace pybuffer::host

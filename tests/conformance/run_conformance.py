@@ -57,10 +57,18 @@ EXIT_STATUS = "(exit status of the suite)"
 DEFAULT_SUITES = [
     "test_buffer", "test_memoryview", "test_struct", "test_array", "test_bytes",
     "test_picklebuffer", "test_binascii", "test_hashlib", "test_io",
+    # Starts shells and other programs: with LD_PRELOAD they inherit the library.
+    "test_subprocess",
 ]
 # regrtest resources: "cpu" enables the exhaustive getbuffer/cast sweeps of test_buffer.
 REGRTEST_ARGS = ["-v", "-u", "cpu"]
 NUMPY_SELECTION = "buffer or Buffer or memoryview or PEP3118"
+# NumPy's tests that start compilers and shells (relative to the numpy package): run without
+# and with libpybuffer preloaded, every child process inherits it (--numpy-children).
+NUMPY_CHILDREN_TESTS = [
+    "distutils/tests/test_exec_command.py", "distutils/tests/test_shell_utils.py",
+    "core/tests/test_mem_policy.py", "_core/tests/test_mem_policy.py", "f2py/tests",
+]
 # Functions a libpython that calls them through the PLT must have sent to pybuffer.
 ROUTED_FUNCTIONS = [
     "PyObject_GetBuffer", "PyBuffer_Release", "PyBuffer_IsContiguous", "PyBuffer_ToContiguous",
@@ -231,9 +239,12 @@ class Host:
             name.startswith(os.path.basename(self.library).split(".so")[0]) for name in needed)
         return None
 
-    def variants(self, library):
+    def variants(self, library, kind="regrtest"):
         """(name, argv prefix, extra environment) for every way of running this host."""
         result = [(WITHOUT, [self.executable], {})]
+        if kind == "children":
+            # Preloaded whether or not that serves the interpreter: its children are the point.
+            return result + [(PRELOAD, [self.executable], {"LD_PRELOAD": library})]
         if self.python_host and os.path.exists(self.python_host):
             result.append((EMBEDDED, [self.python_host], {}))
         if self.preload_possible:
@@ -337,6 +348,10 @@ class Job:
         self.counts = {}
 
     def command(self, numpy_tests):
+        if self.kind == "children":
+            return self.argv + ["-m", "pytest", "-p", "no:cacheprovider", "-q", "-rfE",
+                                "--junitxml=" + self.junit_file] + numpy_tests["files"] + \
+                numpy_tests["extra"]
         if self.kind == "numpy":
             return self.argv + ["-m", "pytest", "-p", "no:cacheprovider", "-q", "-rfE",
                                 "--junitxml=" + self.junit_file, "-k", NUMPY_SELECTION,
@@ -361,7 +376,7 @@ class Job:
                 self.rc = "timeout"
         self.duration = time.monotonic() - start
         shutil.rmtree(work, ignore_errors=True)
-        self.outcomes = (read_junit(self.junit_file) if self.kind == "numpy"
+        self.outcomes = (read_junit(self.junit_file) if self.kind in ("numpy", "children")
                          else read_outcomes(self.outcomes_file))
         self.counts = read_counts(self.counts_file)
         return self
@@ -510,7 +525,13 @@ def run_host(host, suites, config, run_dir, parallel, kind="regrtest",
               "variants": [], "versions": {}, "bindings": {}, "suites": {},
               "counts": {}, "problems": [], "notes": [], "status": "passed"}
     problems, notes = record["problems"], record["notes"]
-    variants = host.variants(library)
+    variants = host.variants(library, kind)
+    # A children run compares what the preloaded interpreter's child processes do; whether
+    # preloading serves the interpreter itself is the other runs' question.
+    served_required = kind != "children"
+    if not served_required:
+        notes.append("children run: every variant's child processes inherit LD_PRELOAD; "
+                     "calls served by pybuffer are reported, not required")
     record["variants"] = [name for name, _, _ in variants]
     if host.relocated is None:
         notes.append("readelf not available: libpython's routing unknown, only non-zero "
@@ -522,7 +543,7 @@ def run_host(host, suites, config, run_dir, parallel, kind="regrtest",
         notes.append("libpython binds its buffer calls internally (no dynamic relocation, "
                      "e.g. -fno-semantic-interposition): pybuffer serves the calls of the "
                      "extension modules loaded from shared objects (see the binding report)")
-    if not host.preload_possible:
+    if not host.preload_possible and served_required:
         notes.append("no LD_PRELOAD variant: preloading would reroute nothing here")
     if len(variants) < 2:
         problems.append("no variant with pybuffer (pybuffer-python%s not built)" % host.id)
@@ -543,12 +564,12 @@ def run_host(host, suites, config, run_dir, parallel, kind="regrtest",
         elif version != record["versions"].get(WITHOUT):
             problems.append("%s runs %r, not %r" % (name, version,
                                                     record["versions"].get(WITHOUT)))
-        if name != WITHOUT:
+        if name != WITHOUT and served_required:
             check_bindings(host, name, bindings, problems)
 
     numpy_tests = None
-    if kind == "numpy":
-        numpy_tests = config["numpy_tests"]
+    if kind in ("numpy", "children"):
+        numpy_tests = config[kind + "_tests"]
     jobs = []
     for suite in suites:
         for name, argv, extra in variants:
@@ -618,7 +639,8 @@ def run_host(host, suites, config, run_dir, parallel, kind="regrtest",
                     name, suite, len(unknown), describe_differences(unknown)))
     for name, counts in totals.items():
         record["counts"][name] = dict(counts)
-        check_counts(host, name, counts, problems)
+        if served_required:
+            check_counts(host, name, counts, problems)
     record["status"] = "failed" if problems else "passed"
     return record
 
@@ -646,6 +668,22 @@ def numpy_test_file(host):
     return {"version": lines[0], "file": lines[1], "extra": extra}, None
 
 
+def numpy_children_tests(host):
+    """NumPy's tests that start compilers and shells, for this host, or (None, reason)."""
+    script = ("import os, numpy, pytest\n"
+              "root = os.path.dirname(numpy.__file__)\n"
+              "print(numpy.__version__)\n"
+              "for part in %r:\n"
+              "    path = os.path.join(root, part)\n"
+              "    if os.path.exists(path):\n"
+              "        print(path)\n" % (NUMPY_CHILDREN_TESTS,))
+    rc, out, err = run_capture([host.executable, "-c", script], env=host.env)
+    lines = out.split()
+    if rc != 0 or len(lines) < 2:
+        return None, (err.strip().splitlines() or ["numpy's tests not found"])[-1]
+    return {"version": lines[0], "files": lines[1:], "extra": ["--noconftest"]}, None
+
+
 # ----------------------------------------------------------------------------- report
 
 
@@ -660,7 +698,8 @@ def fmt_cell(tally):
 
 
 def render_record(record):
-    kind = {"regrtest": "CPython regression tests", "numpy": "NumPy buffer tests"}[record["kind"]]
+    kind = {"regrtest": "CPython regression tests", "numpy": "NumPy buffer tests",
+            "children": "NumPy's tests that start compilers and shells"}[record["kind"]]
     title = "%s: CPython %s (`%s`, host id %s)%s" % (
         kind, record["version"], record["executable"], record["host"],
         ", run `%s`" % record["run"] if record.get("run") else "")
@@ -668,7 +707,10 @@ def render_record(record):
     lines.append("Finished %s in %.0f s. Variants: %s. PYTHONHOME=`%s`." % (
         record.get("finished", "?"), record.get("seconds", 0),
         ", ".join("`%s`" % name for name in record["variants"]), record["pythonhome"]))
-    if record.get("numpy"):
+    if record.get("numpy") and record["kind"] == "children":
+        lines.append("NumPy %s, `pytest %s`." % (record["numpy"]["version"],
+                                               " ".join(record["numpy"]["files"])))
+    elif record.get("numpy"):
         lines.append("NumPy %s, `%s -k \"%s\"`." % (record["numpy"]["version"],
                                                     record["numpy"]["file"], NUMPY_SELECTION))
     lines.append("")
@@ -734,7 +776,7 @@ def write_report(output_dir):
         if name.endswith(".json"):
             with open(os.path.join(results_dir, name), encoding="utf-8") as handle:
                 records.append(json.load(handle))
-    order = {"quick": 0, "full": 1, "numpy": 2}
+    order = {"quick": 0, "full": 1, "numpy": 2, "children": 3}
     records.sort(key=lambda r: (order.get(r.get("run"), 3), version_key(r["version"]),
                                 r["host"]))
     lines = ["# pybuffer conformance report", "",
@@ -815,6 +857,9 @@ def main(argv=None):
                         help="comma-separated CPython test modules")
     parser.add_argument("--numpy", choices=["no", "also", "only"], default="no",
                         help="also/only run NumPy's buffer tests on the host that imports numpy")
+    parser.add_argument("--numpy-children", choices=["no", "only"], default="no",
+                        help="only run NumPy's tests that start compilers and shells, without "
+                             "and with LD_PRELOAD, on the host that imports numpy")
     parser.add_argument("--run", default=None,
                         help="name of this run in the report (default: from --hosts)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2,
@@ -846,7 +891,19 @@ def main(argv=None):
     suites = [s for s in args.suites.split(",") if s]
 
     plan = []  # (record key, host, suites or None for numpy, kind, missing)
-    if args.numpy != "only":
+    if args.numpy_children == "only":
+        args.numpy = "no"
+        for host in sorted(hosts, key=lambda h: h.package is None):
+            tests, reason = numpy_children_tests(host)
+            if tests:
+                config["children_tests"] = tests
+                plan.append(("children-%s" % host.id, host, ["numpy-children"], "children", []))
+                break
+            log("%s: %s" % (host.id, reason))
+        if not plan:
+            log("NumPy's tests that start programs NOT RUN: no host imports numpy and pytest")
+            return NOT_RUN
+    elif args.numpy != "only":
         for host in choose_hosts(args.hosts, hosts):
             available, missing = prepare_suites(host, suites, output_dir)
             plan.append(("%s-%s" % (run_name, host.id), host, available, "regrtest", missing))
@@ -876,14 +933,14 @@ def main(argv=None):
             continue
         log("%s: %s, %s" % (host.describe(), ", ".join(available),
                             "variants " + ", ".join(n for n, _, _ in host.variants(
-                                config["library"]))))
+                                config["library"], kind))))
         host_started = time.monotonic()
         record = run_host(host, available, config, run_dir, args.jobs, kind,
                           args.known_differences)
         ran = True
-        record["run"] = "numpy" if kind == "numpy" else run_name
-        if kind == "numpy":
-            record["numpy"] = config["numpy_tests"]
+        record["run"] = kind if kind in ("numpy", "children") else run_name
+        if kind in ("numpy", "children"):
+            record["numpy"] = config[kind + "_tests"]
         if missing:
             record["notes"].append("suites not found for this host: " + ", ".join(missing))
         record["seconds"] = round(time.monotonic() - host_started, 1)
