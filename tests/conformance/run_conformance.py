@@ -660,12 +660,15 @@ def numpy_test_file(host):
     lines = out.split()
     if rc != 0 or len(lines) < 2:
         return None, (err.strip().splitlines() or ["numpy's tests not found"])[-1]
-    extra = []
-    # NumPy's conftest.py imports hypothesis; without it, run the tests without the conftest
-    # (its fixtures are set-up conveniences the buffer tests do not rely on).
+    return {"version": lines[0], "file": lines[1], "extra": conftest_args(host)}, None
+
+
+def conftest_args(host):
+    """NumPy's conftest.py imports hypothesis; without it, run the tests without the conftest
+    (its fixtures are set-up conveniences these tests do not rely on)."""
     if run_capture([host.executable, "-c", "import hypothesis"], env=host.env)[0] != 0:
-        extra = ["--noconftest"]
-    return {"version": lines[0], "file": lines[1], "extra": extra}, None
+        return ["--noconftest"]
+    return []
 
 
 def numpy_children_tests(host):
@@ -681,7 +684,7 @@ def numpy_children_tests(host):
     lines = out.split()
     if rc != 0 or len(lines) < 2:
         return None, (err.strip().splitlines() or ["numpy's tests not found"])[-1]
-    return {"version": lines[0], "files": lines[1:], "extra": ["--noconftest"]}, None
+    return {"version": lines[0], "files": lines[1:], "extra": conftest_args(host)}, None
 
 
 # ----------------------------------------------------------------------------- report
@@ -887,7 +890,8 @@ def main(argv=None):
             hosts.remove(host)
     if not os.path.exists(config["library"]):
         raise SystemExit("conformance: %s not built" % config["library"])
-    run_name = args.run or {"quick": "quick", "all": "full"}.get(args.hosts, "hosts")
+    run_name = args.run or ("children" if args.numpy_children == "only" else
+                            {"quick": "quick", "all": "full"}.get(args.hosts, "hosts"))
     suites = [s for s in args.suites.split(",") if s]
 
     plan = []  # (record key, host, suites or None for numpy, kind, missing)
