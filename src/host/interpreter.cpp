@@ -69,32 +69,44 @@ void *lookup(void *handle, const char *name) {
 // loaded libpython with RTLD_LOCAL).
 struct Search {
   void *handle = nullptr;
-  bool found = false;
+  bool found = false;  // RTLD_DEFAULT is a null pointer: found says whether there is one
 };
 
-int find_defining_object(dl_phdr_info *info, std::size_t, void *data) {
-  auto *search = static_cast<Search *>(data);
-  const char *path = info->dlpi_name;
-  if (path == nullptr || path[0] == '\0') return 0;
-  void *handle = dlopen(path, RTLD_LAZY | RTLD_NOLOAD);
-  if (handle == nullptr) return 0;
-  if (lookup(handle, "Py_GetVersion") != nullptr) {
-    search->handle = handle;  // the reference dlopen took keeps it loaded: never closed
-    search->found = true;
-    return 1;
+// The loaded objects' paths, collected first: dlopen is not called while dl_iterate_phdr
+// holds the loader's lock. The strings belong to the loader and live while the object does.
+struct LoadedObjects {
+  static constexpr int capacity = 1024;
+  const char *paths[capacity];
+  int count;
+};
+
+int collect_path(dl_phdr_info *info, std::size_t, void *data) {
+  auto *objects = static_cast<LoadedObjects *>(data);
+  if (info->dlpi_name != nullptr && info->dlpi_name[0] != '\0') {
+    objects->paths[objects->count++] = info->dlpi_name;
   }
-  dlclose(handle);
-  return 0;
+  return objects->count == LoadedObjects::capacity;  // nonzero stops the walk
 }
 
-// RTLD_DEFAULT is a null pointer: whether anything was found is said separately.
 Search interpreter_handle() {
   Search search;
   if (lookup(RTLD_DEFAULT, "Py_GetVersion") != nullptr) {
     search.handle = RTLD_DEFAULT;
     search.found = true;
-  } else {
-    dl_iterate_phdr(find_defining_object, &search);
+    return search;
+  }
+  LoadedObjects objects;  // 8 KiB of stack, once per process
+  objects.count = 0;
+  dl_iterate_phdr(collect_path, &objects);
+  for (int i = 0; i < objects.count && !search.found; ++i) {
+    void *handle = dlopen(objects.paths[i], RTLD_LAZY | RTLD_NOLOAD);
+    if (handle == nullptr) continue;
+    if (lookup(handle, "Py_GetVersion") != nullptr) {
+      search.handle = handle;  // the reference dlopen took keeps it loaded: never closed
+      search.found = true;
+    } else {
+      dlclose(handle);
+    }
   }
   return search;
 }
