@@ -13,8 +13,6 @@ function binds to, and what pybuffer serves in this process.
 import importlib
 import sys
 
-from pybuffer_bindings import render, report
-
 # Standard-library extension modules that take buffers; shared objects in most builds,
 # built into the executable in some (Debian's array, _struct, binascii).
 DEFAULT_MODULES = ["array", "_struct", "binascii", "_hashlib"]
@@ -75,7 +73,11 @@ def import_modules(options):
 def main(argv=None):
     options = parse(sys.argv[1:] if argv is None else argv)
     imported, builtin, unavailable = import_modules(options)
-    entries = report.collect()
+    # Imported only now (ctypes, and json for --json, are extension modules): the modules
+    # that are new after this point were loaded by the report, not by the process it reports.
+    before = set(sys.modules)
+    from pybuffer_bindings import render, report
+    entries = report.collect(before)
     verdict = report.Verdict(entries)
     context = {"python": "%s %s" % (sys.implementation.name, sys.version.split()[0]),
                "executable": sys.executable, "imported": imported, "builtin": builtin,

@@ -69,6 +69,8 @@ def text(context, entries, verdict, verbose):
     for entry in entries:
         where = " at 0x%x" % entry.loaded.base if verbose else ""
         module = " (%s)" % ", ".join(entry.modules) if entry.modules else ""
+        if entry.loaded_by_report:
+            module += " [loaded by this report]"
         symbolic = " [symbolic]" if entry.info.symbolic else ""
         lines.append("  %-10s %s%s%s%s" % (entry.role, entry.loaded.path, module, symbolic,
                                            where))
@@ -139,6 +141,7 @@ def as_json(context, entries, verdict, verbose):
         "pybuffer": {"loaded": bool(verdict.pybuffer),
                      "objects": [e.loaded.path for e in verdict.pybuffer]},
         "objects": [{"path": e.loaded.path, "role": e.role, "modules": e.modules,
+                     "loaded_by_report": e.loaded_by_report,
                      "symbolic": e.info.symbolic, "defines": sorted(e.defines)}
                     for e in entries],
         "functions": functions,

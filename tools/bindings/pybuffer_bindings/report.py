@@ -24,6 +24,7 @@ class ObjectEntry:
         self.loaded = loaded
         self.role = role
         self.modules = modules  # the extension modules (sys.modules names) it holds
+        self.loaded_by_report = False
         self.info = info
         self.defines = defines  # {name: Symbol}
         self.bindings = []  # resolution.Binding, one per reference
@@ -57,8 +58,9 @@ def _role(loaded, defines_interpreter, is_pybuffer, modules):
     return EXTENSION if modules else LIBRARY
 
 
-def collect():
-    """Every loaded object that matters, with its references resolved."""
+def collect(modules_before):
+    """Every loaded object that matters, with its references resolved. Extension modules
+    not named in `modules_before` were loaded by the report itself."""
     names = set(FUNCTIONS)
     markers = {PYBUFFER_MARKER, INTERPRETER_MARKER}
     modules = extension_module_files()
@@ -71,6 +73,7 @@ def collect():
                      modules.get(loaded.real_path, []))
         defines = {name: symbol for name, symbol in exported.items() if name in names}
         entry = ObjectEntry(loaded, role, modules.get(loaded.real_path, []), info, defines)
+        entry.loaded_by_report = role == EXTENSION and not set(entry.modules) & modules_before
         for relocation in info.relocations(names):
             entry.bindings.append(resolution.bind(objects, loaded, info, relocation, defines))
         if entry.role != LIBRARY or entry.defines or entry.bindings:
@@ -103,7 +106,8 @@ class Verdict:
         self.interpreter_direct = sorted({name for e in interpreter for name in e.defines
                                           if (id(e), name) not in referenced})
         self.interpreter = self._part(self.interpreter_served, self.interpreter_elsewhere)
-        calling = [e for e in entries if e.role == EXTENSION and e.bindings]
+        calling = [e for e in entries
+                   if e.role == EXTENSION and e.bindings and not e.loaded_by_report]
         self.modules_total = len(calling)
         self.modules_served = [e.label for e in calling if all(served(b) for b in e.bindings)]
         self.modules_elsewhere = [e.label for e in calling
