@@ -148,7 +148,8 @@ def check_report(options, report):
         expect(not report["pybuffer"]["loaded"], "a libpybuffer.so is loaded")
         expect(not served["anything"] and served["interpreter"]["verdict"] == "no",
                "the report says something is served")
-        expect(not probe or not probe[0]["defines"],
+        expect(probe, "the report does not list pybuffer_vendored_probe")
+        expect(not probe[0]["defines"],
                "the vendored module exports CPython's names: %s" % probe)
     return report["verdict"]
 

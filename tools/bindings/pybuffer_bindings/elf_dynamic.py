@@ -19,12 +19,14 @@ SYM_SIZE = 24 if memory.ELF64 else 16
 RELA_SIZE = 3 * WORD
 REL_SIZE = 2 * WORD
 
-# The relocation types that fill a slot with a symbol's address, by machine.
+# The relocation types that fill a slot with a symbol's address, by machine: the PLT's
+# (bound lazily unless LD_BIND_NOW or -z now) and the others (bound at load time).
+PLT, ADDRESS = "plt", "address"
 RELOCATION_TYPES = {
-    "x86_64": {1: "64", 6: "GLOB_DAT", 7: "JUMP_SLOT"},
-    "aarch64": {257: "ABS64", 1025: "GLOB_DAT", 1026: "JUMP_SLOT"},
-    "i386": {1: "32", 6: "GLOB_DAT", 7: "JUMP_SLOT"},
-    "ppc64le": {38: "ADDR64", 20: "GLOB_DAT", 21: "JMP_SLOT"},
+    "x86_64": {1: ("64", ADDRESS), 6: ("GLOB_DAT", ADDRESS), 7: ("JUMP_SLOT", PLT)},
+    "aarch64": {257: ("ABS64", ADDRESS), 1025: ("GLOB_DAT", ADDRESS), 1026: ("JUMP_SLOT", PLT)},
+    "i386": {1: ("32", ADDRESS), 6: ("GLOB_DAT", ADDRESS), 7: ("JUMP_SLOT", PLT)},
+    "ppc64le": {38: ("ADDR64", ADDRESS), 20: ("GLOB_DAT", ADDRESS), 21: ("JMP_SLOT", PLT)},
 }
 _MACHINE_ALIASES = {"amd64": "x86_64", "i686": "i386", "i586": "i386", "arm64": "aarch64"}
 _MACHINE = _MACHINE_ALIASES.get(platform.machine(), platform.machine())
@@ -49,8 +51,8 @@ class Relocation:
     def __init__(self, symbol, slot, type_code, addend):
         self.symbol = symbol
         self.slot = slot
-        self.type_name = SLOT_TYPES.get(type_code, "type %d" % type_code)
-        self.fills_slot = type_code in SLOT_TYPES
+        self.type_name, self.kind = SLOT_TYPES.get(type_code, ("type %d" % type_code, None))
+        self.fills_slot = self.kind is not None
         self.addend = addend
 
 

@@ -2,6 +2,7 @@
 (dl_iterate_phdr: the executable first, then preloaded libraries and the rest)."""
 import ctypes
 import os
+import sys
 
 from pybuffer_bindings import memory
 
@@ -53,7 +54,6 @@ def _executable_path():
     try:
         return os.path.realpath("/proc/self/exe")
     except OSError:
-        import sys
         return os.path.realpath(sys.executable)
 
 

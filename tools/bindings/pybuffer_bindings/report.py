@@ -116,8 +116,7 @@ class Verdict:
                                                                 self.modules_elsewhere)
         all_refs = [b for e in entries for b in e.bindings]
         self.anything_served = any(served(b) for b in all_refs)
-        self.targets = sorted({b.target_entry.loaded.path if b.target_entry else "nothing"
-                               for b in all_refs})
+        self.targets = sorted({b.target.path if b.target else "nothing" for b in all_refs})
         self.mismatches = [b for b in all_refs if b.state == "mismatch"]
 
     @staticmethod

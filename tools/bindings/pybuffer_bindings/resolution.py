@@ -3,7 +3,7 @@ linker itself (dlsym), and checked against the slot it has already filled, if an
 import ctypes
 import os
 
-from pybuffer_bindings import memory
+from pybuffer_bindings import elf_dynamic, memory
 
 RTLD_LAZY = getattr(os, "RTLD_LAZY", 1)
 RTLD_NOLOAD = getattr(os, "RTLD_NOLOAD", 4)
@@ -14,10 +14,10 @@ def _dl_functions():
     for name in (None, "libdl.so.2"):
         try:
             library = ctypes.CDLL(name)
-            library.dlsym  # noqa: B018 (raises AttributeError when absent)
-            return library
-        except (OSError, AttributeError):
+        except OSError:
             continue
+        if hasattr(library, "dlsym"):
+            return library
     raise OSError("dlsym not found in this process")
 
 
@@ -78,7 +78,7 @@ def bind(objects, source, info, relocation, own_definitions):
     """Predicts and checks where `relocation` of `source` (with DynamicInfo `info`) binds."""
     name = relocation.symbol.name
     own = own_definitions.get(name)
-    if own is not None and (info.symbolic or own.visibility == 3):
+    if own is not None and (info.symbolic or own.visibility == elf_dynamic.STV_PROTECTED):
         # A symbolic object, or a protected symbol, is bound to its own definition first.
         return Binding(source, relocation, source, "self", source.base + own.value)
     predicted = global_definition(name) or local_scope_definition(source, name)
@@ -87,7 +87,8 @@ def bind(objects, source, info, relocation, own_definitions):
         return Binding(source, relocation, target, "bound" if target else "unresolved",
                        predicted)
     slot_value = memory.read_word(relocation.slot) - relocation.addend
-    if relocation.type_name.startswith("JUMP") or relocation.type_name.startswith("JMP"):
+    if relocation.kind == elf_dynamic.PLT:
+        # An unbound PLT slot points back into its own object (the lazy-binding stub).
         if source.contains(slot_value) and target is not source:
             return Binding(source, relocation, target, "lazy" if target else "unresolved",
                            predicted)
