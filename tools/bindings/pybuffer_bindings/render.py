@@ -109,6 +109,11 @@ def text(context, entries, verdict, verbose):
 
 
 def as_json(context, entries, verdict, verbose):
+    """Schema pybuffer-bindings/1: "objects" (path, role: executable, libpython, pybuffer,
+    extension or library; modules; defines), "functions" (per name: "references", each with
+    object, relocation, target, served and state; "defined_by"; "internal"), "served"
+    ("interpreter" and "extension_modules", each with a verdict yes/partly/no, or none for
+    modules; "anything") and "verdict", the sentence the text ends with."""
     import json  # only here: its extension module would otherwise show in every report
 
     functions = {}
