@@ -19,6 +19,8 @@ endforeach()
 if(names STREQUAL "")
   message(FATAL_ERROR "no PYBUFFER_FUNCTIONS entries found in ${HEADER}")
 endif()
-file(WRITE "${OUTPUT}.tmp" "\"\"\"Generated from PYBUFFER_FUNCTIONS in pybuffer.h: the buffer functions, in its order.\"\"\"\nFUNCTIONS = [\n${names}]\n")
-file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
-file(REMOVE "${OUTPUT}.tmp")
+string(CONCAT content
+       "\"\"\"Generated from PYBUFFER_FUNCTIONS in pybuffer.h: the buffer functions, "
+       "in its order.\"\"\"\n"
+       "FUNCTIONS = [\n${names}]\n")
+file(WRITE "${OUTPUT}" "${content}")
