@@ -15,6 +15,8 @@
 // would make last.
 #pragma once
 
+#include <cstring>
+
 #include "layout.hpp"
 
 namespace pybuffer::core {
@@ -51,5 +53,75 @@ void scatter(const Geometry &dest, const char *src, ssize count, char order);
 /// destination aliases its own items, the result is that of CPython's PyObject_CopyData loop
 /// (C order starting at the second item, the first item last).
 Status copy_between(const Geometry &dest, const Geometry &src);
+
+// ---------------------------------------------------------------------------------------------
+// CPython's three copy operations on views, whole: the argument rules (order, len, shape),
+// then one memcpy when both sides are one block in the order asked for, else the engine.
+// Each fails before writing a byte or runs to the end. The one-block path is inline (for a
+// small contiguous copy it is all the work); the strided paths are out of line, so their
+// Geometry scratch (a few KiB of stack) stays out of the small copy's frame.
+
+/// PyBuffer_ToContiguous: the whole view into len packed bytes at dest, in C order ('F':
+/// Fortran; 'A': Fortran only when the view is Fortran- but not C-contiguous). len must be
+/// view.len; dest may be NULL when len is 0.
+inline Status to_contiguous(char *dest, const View &view, ssize len, char order);
+
+/// PyBuffer_FromContiguous: the first min(len, view.len) / itemsize items of the view, in
+/// `order` as above, from packed bytes at src; src may be NULL when len is 0.
+inline Status from_contiguous(const View &view, const char *src, ssize len, char order);
+
+/// PyObject_CopyData once both views are held: dest = src. Two views that are one block in
+/// the same order are copied bytewise (src.len bytes, whatever their shapes); otherwise the
+/// shapes must agree, and overlapping memory is copied as if through a temporary.
+inline Status copy_views(const View &dest, const View &src);
+
+namespace detail {
+[[gnu::noinline]] Status to_contiguous_strided(char *dest, const View &view, char order);
+[[gnu::noinline]] Status from_contiguous_strided(const View &view, const char *src, ssize len,
+                                                 char order);
+[[gnu::noinline]] Status copy_views_strided(const View &dest, const View &src);
+
+inline Status check_order(char order) {
+  if (is_copy_order(order)) return ok_status();
+  return Status{Code::bad_order, -1, static_cast<unsigned char>(order)};
+}
+}  // namespace detail
+
+inline Status to_contiguous(char *dest, const View &view, ssize len, char order) {
+  Status status = detail::check_order(order);
+  if (!status.ok()) return status;
+  if (len != view.len) return Status{Code::len_not_view_len, -1, len, view.len};
+  if (len < 0) return Status{Code::negative_len, -1, len};
+  if (is_one_block(view, order)) {
+    if (len > 0) std::memcpy(dest, view.buf, static_cast<std::size_t>(len));  // dest may be NULL
+    return ok_status();
+  }
+  return detail::to_contiguous_strided(dest, view, order);
+}
+
+inline Status from_contiguous(const View &view, const char *src, ssize len, char order) {
+  Status status = detail::check_order(order);
+  if (!status.ok()) return status;
+  if (len < 0) return Status{Code::negative_len, -1, len};
+  if (view.len < 0) return Status{Code::negative_len, -1, view.len};
+  if (len > view.len) len = view.len;  // at most the view's own bytes
+  if (is_one_block(view, order)) {
+    if (len > 0) std::memcpy(view.buf, src, static_cast<std::size_t>(len));  // src may be NULL
+    return ok_status();
+  }
+  return detail::from_contiguous_strided(view, src, len, order);
+}
+
+inline Status copy_views(const View &dest, const View &src) {
+  if (dest.len < src.len) return Status{Code::destination_too_small, -1, dest.len, src.len};
+  if ((is_one_block(dest, 'C') && is_one_block(src, 'C')) ||
+      (is_one_block(dest, 'F') && is_one_block(src, 'F'))) {
+    // One block implies len >= 0 (its sizes were checked). An empty view may have buf NULL;
+    // memmove's arguments must not be NULL even for 0 bytes. The views may overlap.
+    if (src.len > 0) std::memmove(dest.buf, src.buf, static_cast<std::size_t>(src.len));
+    return ok_status();
+  }
+  return detail::copy_views_strided(dest, src);
+}
 
 }  // namespace pybuffer::core
