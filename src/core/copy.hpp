@@ -1,5 +1,47 @@
-// The one N-dimensional copy engine. ToContiguous, FromContiguous and CopyData are front
-// ends that describe both sides as strided memory over one index space and call it.
+// The one N-dimensional copy engine: normalise once, then copy the innermost one or two axes
+// with a kernel chosen for them while an odometer walks the others. Its files, outermost first:
+//
+//   copy.hpp, copy_operations.cpp
+//                   CPython's three operations (to_contiguous, from_contiguous, copy_views):
+//                   argument rules, the one-memcpy path, then the engine's front ends.
+//   copy.cpp        the front ends (copy_all, copy_prefix, gather, scatter, copy_between) and
+//                   boxes: copy_box copies one rectangular box of the index space (copy_all:
+//                   the whole space; copy_prefix: at most ndim boxes), nothing if an extent is
+//                   0; walk_indirect steps and dereferences the dimensions up to the last one
+//                   with a suboffset (on either side), then runs the plan of the rest.
+//   copy_plan.hpp/.cpp (internal)
+//     make_plan     the direct rest, normalised once per box: extent-1 dimensions dropped;
+//                   when the destination provably writes each byte once, its strides made
+//                   positive (walking an axis backwards) and sorted, largest first; axes that
+//                   are contiguous with each other on both sides merged; a kernel chosen.
+//   copy_kernels.cpp
+//     run_plan      that kernel under an odometer over the remaining outer axes.
+//   copy_movers.hpp (internal)
+//                   item loops, SSE2 register transposes and streaming stores for the kernels.
+//
+// Kernels for the innermost axes, all specialised by item size (1, 2, 4, 8, 16, any):
+//   item    no axis left (0-d, or every extent 1): one item
+//   block   innermost axis packed on both sides: one memmove per outer index
+//   run     a strided loop along the innermost axis; into packed memory past 8 MiB, 4- and
+//           8-byte items are paired into 16-byte streaming stores
+//   table   runs shorter than 16 items under an outer axis: the offsets of the innermost few
+//           axes (<= 64 items) are enumerated once, and the odometer walks only the rest
+//   tile    the two sides disagree on their fastest axis (a transpose) and one of those axes
+//           fills a cache line: cache-blocked 2-D tiles over the two, visited in blocks of
+//           128 x 128 items so that both sides' pages stay in the TLB. When both sides are
+//           packed along their own fastest axis and items are 1, 2, 4 or 8 bytes, whole
+//           tiles go through SSE2 register transposes into a stack buffer (<= 8 KiB) and out as
+//           whole destination lines (streaming stores past 8 MiB)
+// A transpose among short axes only (say 16 dimensions of 2 or 3) is a `table` after
+// regrouping the axes so that a cache line's worth of each side's fastest axes is innermost.
+// A direct box of at most 64 items in one or two dimensions skips planning: its items are
+// copied one by one in sequential order (copy_small).
+//
+// Memory: O(max_ndim) stack scratch plus the tile buffer, nothing allocated except
+// copy_between's temporary for overlapping views; no threads.
+//
+// ToContiguous, FromContiguous and CopyData describe both sides as strided memory over one
+// index space and call the engine.
 //
 // Assumptions: both sides were validated by check_geometry (extents >= 0, no overflow in
 // any offset reachable through shape and strides); the index space is the source's shape.
@@ -10,9 +52,10 @@
 // detects that and copies through a temporary.
 //
 // Order: when the destination provably writes each byte once, items are copied in whatever
-// order is fastest. Otherwise (zero or interleaved destination strides) they are copied in the
-// request's sequential order, so the last write to a shared byte is the one CPython's loops
-// would make last.
+// order is fastest. Otherwise (zero or interleaved destination strides; sort_by_destination
+// cannot prove such layouts free of double writes) they are copied in the request's
+// sequential order, C or Fortran, never reordered, reflected or tiled, so the last write to a
+// shared byte is the one CPython's loops would make last.
 #pragma once
 
 #include <cstring>
