@@ -160,21 +160,16 @@ void copy_box(const Box &box, ssize itemsize, const Strided &dst, const Strided 
   }
 }
 
-// [low, high) bytes reachable through a direct (suboffset-free) layout.
+// [low, high) bytes reachable through a direct (suboffset-free) layout; check_geometry
+// proved its span representable.
 void byte_range(const Geometry &g, std::uintptr_t *low, std::uintptr_t *high) {
-  ssize down = 0;
-  ssize up = g.itemsize;
-  for (int i = 0; i < g.ndim; ++i) {
-    const ssize reach = (g.shape[i] - 1) * g.strides[i];
-    if (reach < 0) {
-      down += reach;
-    } else {
-      up += reach;
-    }
-  }
+  Span reached{0, 0};
+  const int overflow = span(g.ndim, g.shape, g.strides, &reached);
+  PYBUFFER_ASSERT(overflow < 0);
   const auto base = reinterpret_cast<std::uintptr_t>(g.buf);
-  *low = base + static_cast<std::uintptr_t>(down);
-  *high = base + static_cast<std::uintptr_t>(up);
+  *low = base + static_cast<std::uintptr_t>(reached.low);
+  *high =
+      base + static_cast<std::uintptr_t>(reached.high) + static_cast<std::uintptr_t>(g.itemsize);
 }
 
 // The temporary is needed exactly when the byte ranges of two direct views intersect.
@@ -219,18 +214,6 @@ char *first_item(const Geometry &g) {
 }
 
 }  // namespace
-
-void packed_strides(int ndim, const ssize *shape, ssize itemsize, char order, ssize *strides) {
-  // A partial product can overflow only when a later extent is 0: no item is then addressed,
-  // and the strides past the overflow are written as 0.
-  ssize step = itemsize;
-  bool overflowed = false;
-  for (int k = 0; k < ndim; ++k) {
-    const int i = order == 'F' ? k : ndim - 1 - k;
-    strides[i] = overflowed ? 0 : step;
-    overflowed = overflowed || mul_overflows(step, shape[i], &step);
-  }
-}
 
 void copy_all(int ndim, const ssize *shape, ssize itemsize, Strided dst, Strided src) {
   copy_box(Box{ndim, origin, shape, 'C'}, itemsize, dst, src);

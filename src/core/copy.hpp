@@ -79,11 +79,6 @@ void copy_all(int ndim, const ssize *shape, ssize itemsize, Strided dst, Strided
 void copy_prefix(int ndim, const ssize *shape, ssize count, char order, ssize itemsize, Strided dst,
                  Strided src);
 
-/// Writes a packed C ('F': Fortran) layout of `shape` into `strides`. The caller has already
-/// proved product(shape) * itemsize representable; where it is 0, strides that would overflow
-/// are written as 0 (they address nothing).
-void packed_strides(int ndim, const ssize *shape, ssize itemsize, char order, ssize *strides);
-
 /// The whole view copied into packed memory at `dest`, in C order ('F': Fortran order).
 void gather(char *dest, const Geometry &src, char order);
 
