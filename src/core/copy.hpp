@@ -40,11 +40,11 @@
 // Memory: O(max_ndim) stack scratch plus the tile buffer, nothing allocated except
 // copy_between's temporary for overlapping views; no threads.
 //
-// ToContiguous, FromContiguous and CopyData describe both sides as strided memory over one
-// index space and call the engine.
-//
-// Assumptions: both sides were validated by check_geometry (extents >= 0, no overflow in
-// any offset reachable through shape and strides); the index space is the source's shape.
+// to_contiguous, from_contiguous and copy_views (the end of this header) take raw views and
+// validate them; they describe both sides as strided memory over one index space and call
+// the engine's front ends, which assume (and check under PYBUFFER_ASSERTIONS): both sides
+// were validated by check_geometry (extents >= 0, no overflow in any offset reachable
+// through shape and strides); the index space is the source's shape.
 //
 // Overlap: copy_all, copy_prefix, gather and scatter require the bytes they write to be
 // disjoint from the bytes they read (as CPython's memcpy-based paths do). copy_between is the
