@@ -7,20 +7,24 @@
 
 namespace pybuffer::core::engine {
 
+/// One axis of a plan: how many indices, and each side's step in bytes.
 struct Axis {
   ssize extent;  // >= 2 once in a plan
   ssize dstep;
   ssize sstep;
 };
 
+/// How the innermost axes are copied (the map in copy.hpp describes each).
 enum class Kernel : unsigned char { item, block, run, table, tile };
 
+/// A normalised direct copy: the kernel, its flags, and the axes it and the odometer walk.
 struct Plan {
   Kernel kernel;
   bool squares;  // tile: both sides packed along their own fastest axis (register transposes)
-  bool stream;   // tile with squares, large enough to write whole lines past the caches
+  bool stream;   // tile with squares, or run of 4- or 8-byte items into packed memory, large
+                 // enough (>= 8 MiB) to write whole lines past the caches
   int naxes;
-  int table_axes;  // table: how many innermost axes the offset table enumerates
+  int table_axes;  // table: how many innermost axes the offset table enumerates (else 0)
   ssize itemsize;
   ssize dst_offset;  // from the base to the first item visited (a reflected axis moves it)
   ssize src_offset;
