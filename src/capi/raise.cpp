@@ -15,7 +15,10 @@ host::Exception exception_type(core::Code code) {
     case core::Code::missing_strides:
     case core::Code::len_mismatch:
     case core::Code::shape_mismatch:
+    case core::Code::destination_too_small:
       return host::Exception::buffer_error;
+    case core::Code::not_bytes_like:
+      return host::Exception::type_error;
     case core::Code::index_out_of_range:
       return host::Exception::index_error;
     default:
@@ -74,6 +77,15 @@ void describe(char *out, std::size_t size, const core::Status &s, const char *fu
     case core::Code::index_out_of_range:
       std::snprintf(out, size, "%s: indices[%d] is %lld, outside 0..%lld", function, s.dim, s.value,
                     s.expected - 1);
+      return;
+    case core::Code::len_not_view_len:
+      std::snprintf(out, size, "%s: len != view->len", function);
+      return;
+    case core::Code::destination_too_small:
+      std::snprintf(out, size, "destination is too small to receive data from source");
+      return;
+    case core::Code::not_bytes_like:
+      std::snprintf(out, size, "both destination and source must be bytes-like objects");
       return;
     case core::Code::no_memory:
     case core::Code::ok:

@@ -13,9 +13,9 @@
 
 #include <cstddef>
 
-namespace pybuffer::core {
+#include "types.hpp"
 
-using ssize = std::ptrdiff_t;  // Py_ssize_t's representation; the same alias as layout.hpp
+namespace pybuffer::core {
 
 enum class FormatError : unsigned char {
   none,

@@ -15,21 +15,49 @@ bool ndim_in_range(int ndim) {
   return ndim >= 0 && ndim <= max_ndim;
 }
 
-// Walks dimensions from `first` by `step`, requiring each extent > 1 to have the stride of a
-// packed array. A running size that overflows can never equal a real stride, so it only
-// matters if a later extent is > 1.
+// Contiguity reads only strides and shape: the size the walk reports is not its business.
 bool strides_are_packed(const View &view, int first, int step) {
-  ssize expected = view.itemsize;
-  bool expected_overflowed = false;
-  for (int i = first; i >= 0 && i < view.ndim; i += step) {
-    const ssize extent = view.shape[i];
-    if (extent > 1 && (expected_overflowed || view.strides[i] != expected)) return false;
-    expected_overflowed = expected_overflowed || mul_overflows(expected, extent, &expected);
-  }
-  return true;
+  ssize bytes = 0;
+  return is_packed(view, first, step, &bytes);
 }
 
 }  // namespace
+
+int packed_strides(int ndim, const ssize *shape, ssize itemsize, char order, ssize *strides) {
+  ssize step = itemsize;
+  int overflow = -1;
+  for (int k = 0; k < ndim; ++k) {
+    const int i = order == 'F' ? k : ndim - 1 - k;
+    strides[i] = overflow >= 0 ? 0 : step;
+    // The last dimension's product is no stride: it cannot overflow one.
+    if (overflow < 0 && k < ndim - 1 && mul_overflows(step, shape[i], &step)) overflow = i;
+  }
+  return overflow;
+}
+
+int span(int ndim, const ssize *shape, const ssize *strides, Span *out) {
+  ssize total = 0;  // sum of |stride| * steps: bounds both low and high
+  ssize low = 0;
+  ssize high = 0;
+  for (int i = 0; i < ndim; ++i) {
+    const ssize steps = shape[i] > 0 ? shape[i] - 1 : 0;
+    ssize reach = 0;
+    // abs_or_overflow saturates the most negative stride, which must not pass for one step.
+    const bool unrepresentable = steps > 0 && strides[i] == kMinStride;
+    if (unrepresentable || mul_overflows(abs_or_overflow(strides[i]), steps, &reach) ||
+        add_overflows(total, reach, &total)) {
+      return i;
+    }
+    if (strides[i] < 0) {
+      low -= reach;
+    } else {
+      high += reach;
+    }
+  }
+  out->low = low;
+  out->high = high;
+  return -1;
+}
 
 Status check_sizes(const View &view) {
   if (!ndim_in_range(view.ndim)) return {Code::ndim_out_of_range, -1, view.ndim};
@@ -119,27 +147,14 @@ Status check_geometry(const View &view, Geometry &out) {
   if (bytes != view.len) return {Code::len_mismatch, -1, view.len, bytes};
   out.items = items;
   if (view.strides != nullptr) {
-    ssize span = 0;
-    for (int i = 0; i < view.ndim; ++i) {
-      out.strides[i] = view.strides[i];
-      ssize reach = 0;
-      const ssize steps = out.shape[i] > 0 ? out.shape[i] - 1 : 0;
-      // abs_or_overflow saturates INT64_MIN, which must not pass for a single step.
-      const bool unrepresentable = steps > 0 && view.strides[i] == kMinStride;
-      if (unrepresentable || mul_overflows(abs_or_overflow(view.strides[i]), steps, &reach) ||
-          add_overflows(span, reach, &span)) {
-        return {Code::size_overflow, i, 0, 0, "strides times shape"};
-      }
-    }
+    Span reached;
+    const int overflow = span(view.ndim, out.shape, view.strides, &reached);
+    if (overflow >= 0) return {Code::size_overflow, overflow, 0, 0, "strides times shape"};
+    for (int i = 0; i < view.ndim; ++i) out.strides[i] = view.strides[i];
   } else {
     // Bounded by len unless an extent is 0: an empty view's packed strides can still overflow.
-    ssize stride = view.itemsize;
-    for (int i = view.ndim - 1; i >= 0; --i) {
-      out.strides[i] = stride;
-      if (i > 0 && mul_overflows(stride, out.shape[i], &stride)) {
-        return {Code::size_overflow, i, 0, 0, "the contiguous strides"};
-      }
-    }
+    const int overflow = packed_strides(view.ndim, out.shape, view.itemsize, 'C', out.strides);
+    if (overflow >= 0) return {Code::size_overflow, overflow, 0, 0, "the contiguous strides"};
   }
   return ok_status();
 }
@@ -182,21 +197,11 @@ Status fill_contiguous_strides(int ndim, const ssize *shape, ssize *strides, ssi
   if (ndim == 0) return ok_status();
   if (shape == nullptr) return {Code::null_argument, -1, 0, 0, "shape"};
   if (strides == nullptr) return {Code::null_argument, -1, 0, 0, "strides"};
-  // First pass proves every stored stride representable; only then is anything written.
-  const bool fortran = order == 'F';
-  ssize step = itemsize;
-  for (int k = 0; k < ndim - 1; ++k) {
-    const int i = fortran ? k : ndim - 1 - k;
-    if (mul_overflows(step, shape[i], &step)) {
-      return {Code::size_overflow, i, 0, 0, "the contiguous strides"};
-    }
-  }
-  step = itemsize;
-  for (int k = 0; k < ndim; ++k) {
-    const int i = fortran ? k : ndim - 1 - k;
-    strides[i] = step;
-    if (k < ndim - 1) step *= shape[i];
-  }
+  // Computed aside first: the caller's strides are written only when all are representable.
+  ssize packed[max_ndim];
+  const int overflow = packed_strides(ndim, shape, itemsize, order, packed);
+  if (overflow >= 0) return {Code::size_overflow, overflow, 0, 0, "the contiguous strides"};
+  std::memcpy(strides, packed, static_cast<std::size_t>(ndim) * sizeof *strides);
   return ok_status();
 }
 

@@ -12,11 +12,9 @@
 
 #include "checked_math.hpp"
 #include "status.hpp"
+#include "types.hpp"
 
 namespace pybuffer::core {
-
-using ssize = std::ptrdiff_t;
-inline constexpr int max_ndim = 64;
 
 /// The geometry of a Py_buffer, field for field, without the object and the format.
 struct View {
@@ -75,18 +73,54 @@ inline bool is_copy_order(char order) {
   return order == 'C' || order == 'F' || order == 'A';
 }
 
-namespace detail {
-// Dimensions from `first` by `step` (fastest first) packed and multiplying out to len. With
-// len > 0 an extent below 1 cannot match it and a running product that overflows cannot
-// come back, so each returns false as check_sizes would; until then `bytes` is exact.
-inline bool is_packed_run(const View &view, int first, int step) {
-  ssize bytes = view.itemsize;
+// ---------------------------------------------------------------------------------------------
+// The three layout computations, each in one place.
+
+/// Packed strides of `shape` into `strides`: C order ('F': Fortran order), each stride being
+/// itemsize times the product of the faster extents. Returns -1 when every stride is
+/// representable; otherwise the dimension whose extent made the next stride overflow, with
+/// the strides after it written as 0 (where product(shape) * itemsize is representable, an
+/// overflowing partial product means a later extent is 0: such strides address nothing).
+int packed_strides(int ndim, const ssize *shape, ssize itemsize, char order, ssize *strides);
+
+/// Whether the dimensions from `first` by `step` (fastest first) of a view with shape and
+/// strides are packed, by CPython's rule: every extent > 1 has stride itemsize times the
+/// product of the faster extents, that product being representable (it only matters once an
+/// extent > 1 follows). `*bytes` receives itemsize * product of the extents walked, or -1
+/// when that overflows or an extent is negative.
+inline bool is_packed(const View &view, int first, int step, ssize *bytes) {
+  ssize size = view.itemsize;
+  bool overflowed = false;
+  bool negative = false;
   for (int i = first; i >= 0 && i < view.ndim; i += step) {
     const ssize extent = view.shape[i];
-    if (extent < 1 || (extent > 1 && view.strides[i] != bytes)) return false;
-    if (mul_overflows(bytes, extent, &bytes)) return false;
+    if (extent > 1 && (overflowed || view.strides[i] != size)) return false;
+    negative = negative || extent < 0;
+    overflowed = overflowed || mul_overflows(size, extent, &size);
   }
-  return bytes == view.len;
+  *bytes = overflowed || negative ? -1 : size;
+  return true;
+}
+
+/// The offsets from buf of the first bytes of the lowest and the highest item a direct
+/// (suboffset-free) layout reaches: low <= 0 <= high (an extent 0 counts as 1). The bytes
+/// touched are [buf + low, buf + high + itemsize).
+struct Span {
+  ssize low;
+  ssize high;
+};
+
+/// Fills `out` and returns -1 when the sum of |strides[i]| * (shape[i] - 1) is representable
+/// (then so are low and high); otherwise returns the dimension at which the sum overflowed.
+int span(int ndim, const ssize *shape, const ssize *strides, Span *out);
+
+namespace detail {
+// Packed in the order asked for and multiplying out to len. With len > 0 an extent below 1
+// cannot match it (the product is 0 or reported as -1), nor can an overflowing one, so this
+// is false wherever check_sizes would refuse the view.
+inline bool is_packed_block(const View &view, int first, int step) {
+  ssize bytes = 0;
+  return is_packed(view, first, step, &bytes) && bytes == view.len;
 }
 }  // namespace detail
 
@@ -97,11 +131,12 @@ inline bool is_one_block(const View &view, char order) {
   if (!common) return check_sizes(view).ok() && is_contiguous(view, order);
   switch (order) {
     case 'C':
-      return detail::is_packed_run(view, view.ndim - 1, -1);
+      return detail::is_packed_block(view, view.ndim - 1, -1);
     case 'F':
-      return detail::is_packed_run(view, 0, 1);
+      return detail::is_packed_block(view, 0, 1);
     case 'A':
-      return detail::is_packed_run(view, view.ndim - 1, -1) || detail::is_packed_run(view, 0, 1);
+      return detail::is_packed_block(view, view.ndim - 1, -1) ||
+             detail::is_packed_block(view, 0, 1);
     default:
       return false;
   }

@@ -21,6 +21,10 @@ enum class Code : unsigned char {
   shape_mismatch,      // dim (-1: ndim differs), value: dest extent, expected: source extent
   index_out_of_range,  // dim, value: index, expected: extent
   no_memory,
+  // CPython's own messages for the copy operations, raised word for word.
+  len_not_view_len,       // ToContiguous: len differs from the view's len (ValueError)
+  destination_too_small,  // CopyData: dest.len < src.len (BufferError)
+  not_bytes_like,         // CopyData: an object without buffer slots (TypeError)
 };
 
 struct Status {

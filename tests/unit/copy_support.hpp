@@ -5,9 +5,11 @@
 #include <cstddef>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "arena.hpp"
 #include "random_layout.hpp"
+#include "reference.hpp"
 #include "seed.hpp"
 
 namespace pybuffer::unit {
@@ -58,6 +60,50 @@ inline bool build_pair(Rng &rng, Arenas &arenas, const Problem &problem, Layout 
   }
   arenas.close();
   return true;
+}
+
+/// Which side of a copy between a layout and packed memory the layout is.
+enum class LayoutSide { source, destination };
+
+/// A layout of `problem` on `side` (with that side's options) and room for its items packed,
+/// at a random alignment of 1-16, in the other arena; both reset first and closed after.
+/// False when either cannot be built.
+inline bool build_with_packed(Rng &rng, Arenas &arenas, const Problem &problem, LayoutSide side,
+                              Layout &layout, char *&packed) {
+  const bool source = side == LayoutSide::source;
+  arenas.reset(rng);
+  if (!build_layout(rng, source ? arenas.src : arenas.dst, problem,
+                    source ? source_options() : destination_options(), layout)) {
+    return false;
+  }
+  packed = (source ? arenas.dst : arenas.src)
+               .allocate(static_cast<std::size_t>(problem.items * problem.itemsize),
+                         static_cast<std::size_t>(uniform(rng, 1, 16)));
+  arenas.close();
+  return packed != nullptr;
+}
+
+/// What a copy must leave in the arenas: the destination as the naive copy of the first
+/// `count` items from `from` to `to` predicts (reference.cpp), the source as it was.
+struct Prediction {
+  Bytes source;
+  Bytes destination;
+};
+
+inline Prediction predict_copy(const Arenas &arenas, const std::vector<char *> &to,
+                               const std::vector<char *> &from, ssize count, ssize itemsize) {
+  Prediction prediction{arenas.src.image(), arenas.dst.image()};
+  ref_copy(to, from, static_cast<std::size_t>(count), itemsize, arenas.dst.base(),
+           prediction.destination);
+  return prediction;
+}
+
+inline ::testing::AssertionResult as_predicted(const Arenas &arenas, const Prediction &prediction) {
+  ::testing::AssertionResult destination = arenas.dst.matches(prediction.destination);
+  if (!destination) return destination;
+  const ::testing::AssertionResult source = arenas.src.matches(prediction.source);
+  if (!source) return ::testing::AssertionFailure() << "source written; " << source.message();
+  return ::testing::AssertionSuccess();
 }
 
 /// Mostly 'C' and 'F'; now and then another character, which means C order to the engine.

@@ -1,0 +1,182 @@
+// Item movers of the copy engine (internal, not installed): loops and SSE2 register
+// transposes that move items of N bytes (0: any size, given at run time). They know nothing of
+// plans; copy_kernels.cpp calls them.
+//
+// Assumptions: every address they are given holds an item of the view (the planner and the
+// kernels did the bounds); source and destination bytes are disjoint.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "layout.hpp"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace pybuffer::core::engine {
+
+// Item movers, specialised by item size N (0: any size, given at run time). Items move by
+// memcpy of a constant size: views promise no alignment, and a constant-size memcpy compiles
+// to one plain unaligned load and store.
+
+/// Moves n items, stepping the destination by dstep and the source by sstep.
+template <std::size_t N>
+void run_items(char *d, ssize dstep, const char *s, ssize sstep, ssize n, ssize itemsize) {
+  const std::size_t bytes = N != 0 ? N : static_cast<std::size_t>(itemsize);
+  for (ssize i = 0; i < n; ++i) std::memcpy(d + i * dstep, s + i * sstep, bytes);
+}
+
+// Register transposes. Square<N>::move moves a K x K square of N-byte items: K source rows
+// (spitch bytes apart, K items packed in each) become K destination rows (dpitch bytes apart,
+// K items packed in each), destination row r being source column r. K == 0: none for N.
+
+template <std::size_t N>
+struct Square {
+  static constexpr int k = 0;
+  static void move(char *, ssize, const char *, ssize) {}
+};
+
+#if defined(__SSE2__)
+
+inline __m128i load16(const char *p) {
+  return _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+}
+inline void store16(char *p, __m128i v) {
+  _mm_storeu_si128(reinterpret_cast<__m128i *>(p), v);
+}
+inline __m128i load8(const char *p) {
+  return _mm_loadl_epi64(reinterpret_cast<const __m128i *>(p));
+}
+inline __m128i load4(const char *p) {
+  std::int32_t value;
+  std::memcpy(&value, p, sizeof value);
+  return _mm_cvtsi32_si128(value);
+}
+inline void store8(char *p, __m128i v) {
+  _mm_storel_epi64(reinterpret_cast<__m128i *>(p), v);
+}
+// The upper 8 bytes of v, stored (movhps would need a double *, which may be misaligned).
+inline void store8_high(char *p, __m128i v) {
+  store8(p, _mm_unpackhi_epi64(v, v));
+}
+
+// 8 x 8 one-byte items: rows interleaved bytewise, then by pairs, then by quads.
+template <>
+struct Square<1> {
+  static constexpr int k = 8;
+  static void move(char *d, ssize dp, const char *s, ssize sp) {
+    const __m128i a0 = _mm_unpacklo_epi8(load8(s), load8(s + sp));
+    const __m128i a1 = _mm_unpacklo_epi8(load8(s + 2 * sp), load8(s + 3 * sp));
+    const __m128i a2 = _mm_unpacklo_epi8(load8(s + 4 * sp), load8(s + 5 * sp));
+    const __m128i a3 = _mm_unpacklo_epi8(load8(s + 6 * sp), load8(s + 7 * sp));
+    const __m128i b0 = _mm_unpacklo_epi16(a0, a1);  // columns 0-3 of rows 0-3
+    const __m128i b1 = _mm_unpackhi_epi16(a0, a1);  // columns 4-7 of rows 0-3
+    const __m128i b2 = _mm_unpacklo_epi16(a2, a3);  // columns 0-3 of rows 4-7
+    const __m128i b3 = _mm_unpackhi_epi16(a2, a3);  // columns 4-7 of rows 4-7
+    const __m128i c0 = _mm_unpacklo_epi32(b0, b2);  // columns 0 and 1, complete
+    const __m128i c1 = _mm_unpackhi_epi32(b0, b2);
+    const __m128i c2 = _mm_unpacklo_epi32(b1, b3);
+    const __m128i c3 = _mm_unpackhi_epi32(b1, b3);
+    store8(d, c0);
+    store8_high(d + dp, c0);
+    store8(d + 2 * dp, c1);
+    store8_high(d + 3 * dp, c1);
+    store8(d + 4 * dp, c2);
+    store8_high(d + 5 * dp, c2);
+    store8(d + 6 * dp, c3);
+    store8_high(d + 7 * dp, c3);
+  }
+};
+
+// 8 x 8 two-byte items: interleaved by items, pairs, then quads.
+template <>
+struct Square<2> {
+  static constexpr int k = 8;
+  static void move(char *d, ssize dp, const char *s, ssize sp) {
+    const __m128i r0 = load16(s), r1 = load16(s + sp), r2 = load16(s + 2 * sp);
+    const __m128i r3 = load16(s + 3 * sp), r4 = load16(s + 4 * sp), r5 = load16(s + 5 * sp);
+    const __m128i r6 = load16(s + 6 * sp), r7 = load16(s + 7 * sp);
+    const __m128i a0 = _mm_unpacklo_epi16(r0, r1), a1 = _mm_unpackhi_epi16(r0, r1);
+    const __m128i a2 = _mm_unpacklo_epi16(r2, r3), a3 = _mm_unpackhi_epi16(r2, r3);
+    const __m128i a4 = _mm_unpacklo_epi16(r4, r5), a5 = _mm_unpackhi_epi16(r4, r5);
+    const __m128i a6 = _mm_unpacklo_epi16(r6, r7), a7 = _mm_unpackhi_epi16(r6, r7);
+    const __m128i b0 = _mm_unpacklo_epi32(a0, a2), b1 = _mm_unpackhi_epi32(a0, a2);
+    const __m128i b2 = _mm_unpacklo_epi32(a1, a3), b3 = _mm_unpackhi_epi32(a1, a3);
+    const __m128i b4 = _mm_unpacklo_epi32(a4, a6), b5 = _mm_unpackhi_epi32(a4, a6);
+    const __m128i b6 = _mm_unpacklo_epi32(a5, a7), b7 = _mm_unpackhi_epi32(a5, a7);
+    store16(d, _mm_unpacklo_epi64(b0, b4));
+    store16(d + dp, _mm_unpackhi_epi64(b0, b4));
+    store16(d + 2 * dp, _mm_unpacklo_epi64(b1, b5));
+    store16(d + 3 * dp, _mm_unpackhi_epi64(b1, b5));
+    store16(d + 4 * dp, _mm_unpacklo_epi64(b2, b6));
+    store16(d + 5 * dp, _mm_unpackhi_epi64(b2, b6));
+    store16(d + 6 * dp, _mm_unpacklo_epi64(b3, b7));
+    store16(d + 7 * dp, _mm_unpackhi_epi64(b3, b7));
+  }
+};
+
+// 4 x 4 four-byte items.
+template <>
+struct Square<4> {
+  static constexpr int k = 4;
+  static void move(char *d, ssize dp, const char *s, ssize sp) {
+    const __m128i r0 = load16(s), r1 = load16(s + sp), r2 = load16(s + 2 * sp);
+    const __m128i r3 = load16(s + 3 * sp);
+    const __m128i a0 = _mm_unpacklo_epi32(r0, r1), a1 = _mm_unpacklo_epi32(r2, r3);
+    const __m128i a2 = _mm_unpackhi_epi32(r0, r1), a3 = _mm_unpackhi_epi32(r2, r3);
+    store16(d, _mm_unpacklo_epi64(a0, a1));
+    store16(d + dp, _mm_unpackhi_epi64(a0, a1));
+    store16(d + 2 * dp, _mm_unpacklo_epi64(a2, a3));
+    store16(d + 3 * dp, _mm_unpackhi_epi64(a2, a3));
+  }
+};
+
+// 2 x 2 eight-byte items.
+template <>
+struct Square<8> {
+  static constexpr int k = 2;
+  static void move(char *d, ssize dp, const char *s, ssize sp) {
+    const __m128i r0 = load16(s), r1 = load16(s + sp);
+    store16(d, _mm_unpacklo_epi64(r0, r1));
+    store16(d + dp, _mm_unpackhi_epi64(r0, r1));
+  }
+};
+
+#endif  // __SSE2__
+
+/// n items of N bytes (4 or 8) gathered from a stride into packed memory at d, written with
+/// streaming stores 16 bytes at a time once d is 16-byte aligned (the few items before and
+/// after, and a d that never aligns, go one at a time).
+template <std::size_t N>
+void stream_run(char *d, const char *s, ssize sstep, ssize n) {
+  static_assert(N == 4 || N == 8, "16-byte stores hold a whole number of items");
+  constexpr ssize size = static_cast<ssize>(N);
+  constexpr ssize per_store = 16 / size;
+  ssize i = 0;
+#if defined(__SSE2__)
+  while (i < n && i < per_store && reinterpret_cast<std::uintptr_t>(d + i * size) % 16 != 0) {
+    std::memcpy(d + i * size, s + i * sstep, N);
+    ++i;
+  }
+  if (reinterpret_cast<std::uintptr_t>(d + i * size) % 16 == 0) {
+    for (; i + per_store <= n; i += per_store) {
+      const char *from = s + i * sstep;
+      __m128i v;
+      if constexpr (N == 8) {
+        v = _mm_unpacklo_epi64(load8(from), load8(from + sstep));
+      } else {
+        const __m128i low = _mm_unpacklo_epi32(load4(from), load4(from + sstep));
+        const __m128i high = _mm_unpacklo_epi32(load4(from + 2 * sstep), load4(from + 3 * sstep));
+        v = _mm_unpacklo_epi64(low, high);
+      }
+      _mm_stream_si128(reinterpret_cast<__m128i *>(d + i * size), v);
+    }
+  }
+#endif
+  for (; i < n; ++i) std::memcpy(d + i * size, s + i * sstep, N);
+}
+
+}  // namespace pybuffer::core::engine
