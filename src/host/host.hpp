@@ -5,6 +5,7 @@
 
 #include <Python.h>
 
+#include "core/assert.hpp"
 #include "host/interpreter.hpp"
 #include "host/profile.hpp"
 #include "host/refcount.hpp"
@@ -49,6 +50,7 @@ inline bool has_buffer_slot(PyObject *obj) {
 /// CPython's bf_getbuffer dispatch: TypeError for objects without the slot. `view` is not
 /// NULL (PyObject_GetBuffer refuses that before calling).
 inline int get_buffer(PyObject *obj, Py_buffer *view, int flags) {
+  PYBUFFER_ASSERT(obj != nullptr && view != nullptr);
   const getbufferproc getbuffer = getbuffer_slot(obj);
   if (__builtin_expect(getbuffer == nullptr, 0)) {
     raise_not_bytes_like(obj);
@@ -59,6 +61,7 @@ inline int get_buffer(PyObject *obj, Py_buffer *view, int flags) {
 
 /// CPython's release: bf_releasebuffer if the type has one, then drop view->obj.
 inline void release(Py_buffer *view) {
+  PYBUFFER_ASSERT(view != nullptr);
   PyObject *obj = view->obj;
   if (obj == nullptr) return;
   const PyBufferProcs *procs = profile::buffer_procs(obj);

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/assert.hpp"
 #include "host/profile.hpp"
 #include "host/refcount.hpp"
 
@@ -54,6 +55,7 @@ unsigned long parse_version(const char *text) {
 // Returns false if it does not fit.
 bool runtime_name(const char *name, char *out, std::size_t size) {
   const std::size_t underscores = std::strspn(name, "_");
+  PYBUFFER_ASSERT(std::strncmp(name + underscores, "Py", 2) == 0);
   const int written = std::snprintf(out, size, "%.*s%s%s", static_cast<int>(underscores), name,
                                     profile::symbol_prefix, name + underscores + 2);
   return written > 0 && static_cast<std::size_t>(written) < size;
