@@ -42,21 +42,16 @@ struct Arenas {
     src.reset(rng());
     dst.reset(rng());
   }
-  void close() {
-    src.close();
-    dst.close();
-  }
 };
 
 /// A source (source_options) and a destination (destination_options) of `problem` in the
-/// freshly reset arenas, which are then closed. False when either cannot be built.
+/// freshly reset arenas. False when either cannot be built.
 inline bool build_pair(Rng &rng, Arenas &arenas, const Problem &problem, Layout &src, Layout &dst) {
   arenas.reset(rng);
   if (!build_layout(rng, arenas.src, problem, source_options(), src) ||
       !build_layout(rng, arenas.dst, problem, destination_options(), dst)) {
     return false;
   }
-  arenas.close();
   return true;
 }
 

@@ -71,7 +71,6 @@ TEST(CopyAll, LargeShapesMatchItemByItemCopy) {
     Layout dst;
     ASSERT_TRUE(build_layout(rng, arenas.src, problem, source, src));
     ASSERT_TRUE(build_layout(rng, arenas.dst, problem, destination, dst));
-    arenas.close();
     Bytes expected = arenas.dst.image();
     ref_copy(dst.addresses('C'), src.addresses('C'), static_cast<std::size_t>(problem.items),
              problem.itemsize, arenas.dst.base(), expected);
@@ -94,7 +93,6 @@ TEST(Gather, RandomLayoutsIntoPackedMemory) {
     char *packed = arenas.dst.allocate(static_cast<std::size_t>(problem.items * problem.itemsize),
                                        static_cast<std::size_t>(uniform(rng, 1, 16)));
     ASSERT_NE(packed, nullptr);
-    arenas.close();
     const Bytes source_before = arenas.src.image();
     Bytes expected = arenas.dst.image();
     ref_copy(packed_addresses(packed, problem.items, problem.itemsize), src.addresses(order),
@@ -126,7 +124,6 @@ TEST(Scatter, PackedMemoryIntoRandomLayouts) {
     char *packed = arenas.src.allocate(static_cast<std::size_t>(problem.items * problem.itemsize),
                                        static_cast<std::size_t>(uniform(rng, 1, 16)));
     ASSERT_NE(packed, nullptr);
-    arenas.close();
     const Bytes source_before = arenas.src.image();
     Bytes expected = arenas.dst.image();
     ref_copy(dst.addresses(order), packed_addresses(packed, problem.items, problem.itemsize),

@@ -1,9 +1,9 @@
-#include "reference.hpp"
+#include "reference_model.hpp"
 
 #include <cstring>
 #include <limits>
 
-namespace pybuffer::unit {
+namespace pybuffer_test {
 
 Wide wide_mul(Wide a, Wide b) {
   if (a == 0 || b == 0) return 0;
@@ -21,7 +21,7 @@ Wide extent_product(const ssize *shape, int first, int last) {
   return product;
 }
 
-bool ref_is_c_contiguous(const core::View &view) {
+bool ref_is_c_contiguous(const pybuffer::core::View &view) {
   if (view.len == 0 || view.strides == nullptr) return true;
   for (int i = 0; i < view.ndim; ++i) {
     if (view.shape[i] <= 1) continue;
@@ -31,7 +31,7 @@ bool ref_is_c_contiguous(const core::View &view) {
   return true;
 }
 
-bool ref_is_f_contiguous(const core::View &view) {
+bool ref_is_f_contiguous(const pybuffer::core::View &view) {
   if (view.len == 0) return true;
   if (view.strides == nullptr) {
     if (view.ndim <= 1) return true;
@@ -47,7 +47,7 @@ bool ref_is_f_contiguous(const core::View &view) {
   return true;
 }
 
-bool ref_is_contiguous(const core::View &view, char order) {
+bool ref_is_contiguous(const pybuffer::core::View &view, char order) {
   if (view.suboffsets != nullptr) return false;
   if (order == 'C') return ref_is_c_contiguous(view);
   if (order == 'F') return ref_is_f_contiguous(view);
@@ -123,4 +123,4 @@ void ref_copy(const std::vector<char *> &dst, const std::vector<char *> &src, st
   }
 }
 
-}  // namespace pybuffer::unit
+}  // namespace pybuffer_test
