@@ -42,7 +42,7 @@ std::string take_exception_text() {
   return describe(take_exception());
 }
 
-bool raised_like(const Raised &raised, PyObject *type, const char *needle) {
+bool raised_matches(const Raised &raised, PyObject *type, const char *needle) {
   return raised.set && raised.type == type && raised.message.find(needle) != std::string::npos;
 }
 

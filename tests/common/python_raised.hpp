@@ -31,6 +31,6 @@ std::string describe(const Raised &raised);
 std::string take_exception_text();
 
 /// `raised` is an exception of exactly `type` whose message contains `needle`.
-bool raised_like(const Raised &raised, PyObject *type, const char *needle);
+bool raised_matches(const Raised &raised, PyObject *type, const char *needle);
 
 }  // namespace pybuffer_test
