@@ -19,30 +19,18 @@ std::string utf8_of(PyObject *text) {
   return std::string(data, static_cast<size_t>(size));
 }
 
-std::string str_of(PyObject *o) {
-  Ref text(PyObject_Str(o));
-  return utf8_of(text.get());
-}
-
 }  // namespace
 
 Outcome take_outcome(Py_ssize_t value) {
   Outcome outcome;
   outcome.value = value;
-  if (!PyErr_Occurred()) return outcome;
-  PyObject *type = nullptr;
-  PyObject *raw_value = nullptr;
-  PyObject *traceback = nullptr;
-  PyErr_Fetch(&type, &raw_value, &traceback);
-  PyErr_NormalizeException(&type, &raw_value, &traceback);
-  Ref value_ref(raw_value);
-  Ref traceback_ref(traceback);
-  outcome.type = type;
-  Py_XDECREF(type);  // classes are kept alive by their modules
-  if (value_ref) {
-    outcome.args = Ref(PyObject_GetAttrString(value_ref.get(), "args"));
+  const pybuffer_test::Raised raised = pybuffer_test::take_exception();
+  if (!raised.set) return outcome;
+  outcome.type = raised.type;
+  outcome.message = raised.message;
+  if (raised.value) {
+    outcome.args = Ref(PyObject_GetAttrString(raised.value.get(), "args"));
     if (!outcome.args) PyErr_Clear();
-    outcome.message = str_of(value_ref.get());
   }
   return outcome;
 }
@@ -92,27 +80,6 @@ std::string escape(const std::string &format) {
     }
   }
   return out;
-}
-
-std::string take_error_text() {
-  const Outcome outcome = take_outcome(-1);
-  return outcome.raised() ? describe(outcome) : "no exception set";
-}
-
-bool start_interpreter(const char *program) {
-  PyConfig config;
-  PyConfig_InitPythonConfig(&config);
-  // The host's own executable as program name, so that an embedded pyenv build finds its
-  // standard library as its interpreter would.
-  PyStatus status = PyConfig_SetBytesString(&config, &config.program_name, program);
-  if (!PyStatus_Exception(status)) status = Py_InitializeFromConfig(&config);
-  PyConfig_Clear(&config);
-  if (PyStatus_Exception(status)) {
-    std::fprintf(stderr, "cannot start the host interpreter: %s\n",
-                 status.err_msg != nullptr ? status.err_msg : "?");
-    return false;
-  }
-  return true;
 }
 
 std::string host_version() {
