@@ -59,9 +59,12 @@ void GuardedArena::reset(std::uint64_t salt) {
   blocks_.clear();
 }
 
+// Byte i is byte i % 8 of mix(salt + i / 8): one mix per 8 bytes, whatever `from` is.
 void GuardedArena::fill(std::size_t from, std::size_t to) {
+  std::uint64_t word = mix(salt_ + from / 8);
   for (std::size_t i = from; i < to; ++i) {
-    base_[i] = static_cast<char>(mix(salt_ + i / 8) >> (8 * (i % 8)));
+    if (i % 8 == 0) word = mix(salt_ + i / 8);
+    base_[i] = static_cast<char>(word >> (8 * (i % 8)));
   }
 }
 

@@ -7,8 +7,12 @@ namespace pybuffer_test {
 
 Wide wide_mul(Wide a, Wide b) {
   if (a == 0 || b == 0) return 0;
-  if (a >= too_big || b >= too_big || a > too_big / b) return too_big;
-  return a * b;
+  const Wide size_a = a < 0 ? -a : a;
+  const Wide size_b = b < 0 ? -b : b;
+  const Wide size = size_a >= too_big || size_b >= too_big || size_a > too_big / size_b
+                        ? too_big
+                        : size_a * size_b;
+  return (a < 0) != (b < 0) ? -size : size;
 }
 
 bool fits_ssize(Wide value) {

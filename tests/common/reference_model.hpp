@@ -14,11 +14,12 @@ namespace pybuffer_test {
 
 using pybuffer::core::ssize;
 
-/// Exact integers for products of extents and strides. Anything beyond `too_big` saturates:
-/// such a value is far outside ssize, which is all the tests need to know about it.
+/// Exact integers for products of extents and strides. Anything beyond `too_big` in size
+/// saturates (keeping its sign): such a value is far outside ssize, which is all the tests
+/// need to know about it.
 using Wide = __int128;
 inline constexpr Wide too_big = Wide{1} << 100;
-Wide wide_mul(Wide a, Wide b);  // a, b >= 0; saturating
+Wide wide_mul(Wide a, Wide b);  // exact or saturated, any signs
 bool fits_ssize(Wide value);
 
 /// product(shape[first..last)), exact or saturated.
@@ -27,7 +28,9 @@ Wide extent_product(const ssize *shape, int first, int last);
 /// CPython's contiguity definitions. C: len == 0, or no strides, or every extent > 1 has
 /// stride itemsize * product(later extents). Fortran: the same with earlier extents; without
 /// strides the view is C-ordered, hence Fortran only when at most one extent exceeds 1.
-/// The view must be well formed (0 <= ndim <= 64, shape present when ndim > 1).
+/// The view must be readable (0 <= ndim <= 64, shape present where the rule reads it); an
+/// extent or itemsize may be negative (a malformed view): products are exact and signed, as
+/// CPython's running product is until it overflows.
 bool ref_is_c_contiguous(const pybuffer::core::View &view);
 bool ref_is_f_contiguous(const pybuffer::core::View &view);
 /// Suboffsets make a view never contiguous; orders other than 'C', 'F', 'A' never match.
