@@ -33,6 +33,20 @@ const char *type_name(PyObject *type) {
   return type != nullptr ? reinterpret_cast<PyTypeObject *>(type)->tp_name : "(none)";
 }
 
+std::string utf8_text(PyObject *text) {
+  if (text == nullptr) {
+    PyErr_Clear();
+    return "<null>";
+  }
+  Py_ssize_t size = 0;
+  const char *data = PyUnicode_AsUTF8AndSize(text, &size);
+  if (data == nullptr) {
+    PyErr_Clear();
+    return "<unprintable>";
+  }
+  return std::string(data, static_cast<size_t>(size));
+}
+
 std::string describe(const Raised &raised) {
   if (!raised.set) return "(no exception)";
   return std::string(type_name(raised.type)) + ": " + raised.message;

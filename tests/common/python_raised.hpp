@@ -24,6 +24,10 @@ Raised take_exception();
 /// The name of an exception class, "(none)" for NULL: for failure messages.
 const char *type_name(PyObject *type);
 
+/// The UTF-8 of a str object, never failing: "<null>" for NULL, "<unprintable>" when it has
+/// none (the exception of either is cleared). For messages.
+std::string utf8_text(PyObject *text);
+
 /// "ValueError: message", or "(no exception)": for failure messages.
 std::string describe(const Raised &raised);
 

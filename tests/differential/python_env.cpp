@@ -13,17 +13,6 @@ PyObject *g_globals = nullptr;  // the helper namespace, alive for the whole run
 PyObject *g_unavailable = nullptr;
 int g_minor = -1;
 
-std::string utf8(PyObject *str) {
-  if (str == nullptr) return "<null>";
-  Py_ssize_t size = 0;
-  const char *data = PyUnicode_AsUTF8AndSize(str, &size);
-  if (data == nullptr) {
-    PyErr_Clear();
-    return "<unprintable>";
-  }
-  return std::string(data, static_cast<size_t>(size));
-}
-
 }  // namespace
 
 bool init_python_helpers(std::string *error) {
@@ -133,7 +122,7 @@ std::string repr(PyObject *o) {
     PyErr_Clear();
     return "<repr failed>";
   }
-  std::string s = utf8(r.get());
+  std::string s = pybuffer_test::utf8_text(r.get());
   if (s.size() > 120) s = s.substr(0, 117) + "...";
   return s;
 }

@@ -3,23 +3,6 @@
 #include <cstdio>
 
 namespace format_test {
-namespace {
-
-std::string utf8_of(PyObject *text) {
-  if (text == nullptr) {
-    PyErr_Clear();
-    return "<null>";
-  }
-  Py_ssize_t size = 0;
-  const char *data = PyUnicode_AsUTF8AndSize(text, &size);
-  if (data == nullptr) {
-    PyErr_Clear();
-    return "<unprintable>";
-  }
-  return std::string(data, static_cast<size_t>(size));
-}
-
-}  // namespace
 
 Outcome take_outcome(Py_ssize_t value) {
   Outcome outcome;
@@ -52,17 +35,17 @@ bool same_outcome(const Outcome &expected, const Outcome &actual, std::string *w
 std::string describe(const Outcome &outcome) {
   if (!outcome.raised()) return std::to_string(outcome.value);
   Ref module(PyObject_GetAttrString(outcome.type, "__module__"));
-  const std::string prefix =
-      module && PyUnicode_Check(module.get()) && utf8_of(module.get()) != "builtins"
-          ? utf8_of(module.get()) + "."
-          : "";
+  const std::string prefix = module && PyUnicode_Check(module.get()) &&
+                                     pybuffer_test::utf8_text(module.get()) != "builtins"
+                                 ? pybuffer_test::utf8_text(module.get()) + "."
+                                 : "";
   if (!module) PyErr_Clear();
   const char *name = reinterpret_cast<PyTypeObject *>(outcome.type)->tp_name;
   std::string text =
       std::to_string(outcome.value) + " with " + prefix + name + ": " + outcome.message;
   if (outcome.args) {
     Ref args_repr(PyObject_Repr(outcome.args.get()));
-    text += " args=" + utf8_of(args_repr.get());
+    text += " args=" + pybuffer_test::utf8_text(args_repr.get());
   }
   return text;
 }
