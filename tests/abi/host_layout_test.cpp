@@ -13,6 +13,7 @@
 #include <string>
 
 #include "layout_facts.h"
+#include "python_start.hpp"
 
 namespace {
 
@@ -84,7 +85,7 @@ TEST(HostLayout, StandaloneHeaderMatchesPythonH) {
 class HostRuntime : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    if (!Py_IsInitialized()) Py_InitializeEx(0);
+    ASSERT_TRUE(pybuffer_test::start_python());
   }
 };
 

@@ -16,24 +16,48 @@ Raised take_exception() {
   PyErr_NormalizeException(&type, &value, &traceback);
   raised.type = type;
   Py_XDECREF(traceback);
-  Py_XDECREF(type);  // builtins, or attributes of modules that stay imported: kept borrowed
+  Py_XDECREF(type);  // kept alive by the exception object, builtins or imported modules
 #endif
   raised.set = true;
+  raised.value = Ref(value);
   if (value != nullptr) {
-    PyObject *text = PyObject_Str(value);
-    if (text != nullptr) {
-      const char *utf8 = PyUnicode_AsUTF8(text);
-      if (utf8 != nullptr) raised.message = utf8;
-      Py_DECREF(text);
-    }
+    Ref text(PyObject_Str(value));
+    const char *utf8 = text ? PyUnicode_AsUTF8(text.get()) : nullptr;
+    if (utf8 != nullptr) raised.message = utf8;
   }
   PyErr_Clear();  // str() itself may have failed
-  Py_XDECREF(value);
   return raised;
 }
 
 const char *type_name(PyObject *type) {
   return type != nullptr ? reinterpret_cast<PyTypeObject *>(type)->tp_name : "(none)";
+}
+
+std::string utf8_text(PyObject *text) {
+  if (text == nullptr) {
+    PyErr_Clear();
+    return "<null>";
+  }
+  Py_ssize_t size = 0;
+  const char *data = PyUnicode_AsUTF8AndSize(text, &size);
+  if (data == nullptr) {
+    PyErr_Clear();
+    return "<unprintable>";
+  }
+  return std::string(data, static_cast<size_t>(size));
+}
+
+std::string describe(const Raised &raised) {
+  if (!raised.set) return "(no exception)";
+  return std::string(type_name(raised.type)) + ": " + raised.message;
+}
+
+std::string take_exception_text() {
+  return describe(take_exception());
+}
+
+bool raised_matches(const Raised &raised, PyObject *type, const char *needle) {
+  return raised.set && raised.type == type && raised.message.find(needle) != std::string::npos;
 }
 
 }  // namespace pybuffer_test

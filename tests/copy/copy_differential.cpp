@@ -32,6 +32,9 @@
 #include <vector>
 
 #include "copy_harness.hpp"
+#include "guarded_arena.hpp"
+#include "python_raised.hpp"
+#include "python_start.hpp"
 
 namespace {
 
@@ -65,64 +68,18 @@ std::uint64_t mix(std::uint64_t x) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The arena: every byte a case can touch lives in it, so one image covers every guard.
+// The arena (tests/common): every byte a case can touch lives in it, so one image covers
+// every guard.
 
-class Arena {
- public:
-  explicit Arena(std::size_t capacity) : storage_(capacity + 64) {
-    const auto address = reinterpret_cast<std::uintptr_t>(storage_.data());
-    base_ = storage_.data() + ((64 - address % 64) % 64);
-    capacity_ = capacity;
-  }
+using Arena = pybuffer_test::GuardedArena;
 
-  void reset(std::uint64_t fill_seed) {
-    used_ = 0;
-    fill_state_ = fill_seed;
-  }
-
-  /// A block of `bytes` random bytes after a random guard gap of 16-47 bytes, at a random
-  /// offset from 64-byte alignment (none if `aligned`). NULL when the arena is full.
-  char *allocate(Rng &rng, ssize bytes, bool aligned = false) {
-    const std::size_t gap = static_cast<std::size_t>(rng.uniform(16, 47));
-    const std::size_t misalign = aligned ? 0 : static_cast<std::size_t>(rng.uniform(0, 15));
-    std::size_t start = (used_ + gap + 63) / 64 * 64 + misalign;
-    const std::size_t end = start + static_cast<std::size_t>(bytes);
-    if (end + 48 > capacity_) return nullptr;
-    fill(used_, end + 48);  // the block, the gap before it and a trailing guard
-    used_ = end;
-    return reinterpret_cast<char *>(base_ + start);
-  }
-
-  /// Bytes [0, used + trailing guard): everything any allocation so far can reach.
-  std::size_t extent() const { return std::min(used_ + 48, capacity_); }
-  unsigned char *base() { return base_; }
-  Bytes image() const { return Bytes(base_, base_ + extent()); }
-  void restore(const Bytes &image) { std::memcpy(base_, image.data(), image.size()); }
-  bool matches(const Bytes &image) const {
-    return image.size() == extent() && std::memcmp(base_, image.data(), image.size()) == 0;
-  }
-  /// The first differing offset, or -1.
-  ssize first_difference(const Bytes &image) const {
-    for (std::size_t i = 0; i < image.size(); ++i) {
-      if (base_[i] != image[i]) return static_cast<ssize>(i);
-    }
-    return -1;
-  }
-
- private:
-  void fill(std::size_t from, std::size_t to) {
-    for (std::size_t i = from; i < to; ++i) {
-      fill_state_ = fill_state_ * 6364136223846793005ULL + 1442695040888963407ULL;
-      base_[i] = static_cast<unsigned char>(fill_state_ >> 56);
-    }
-  }
-
-  std::vector<unsigned char> storage_;
-  unsigned char *base_ = nullptr;
-  std::size_t capacity_ = 0;
-  std::size_t used_ = 0;
-  std::uint64_t fill_state_ = 0;
-};
+/// A block of `bytes` bytes after a random guard gap of 16-47 bytes, at a random offset from
+/// 64-byte alignment (none if `aligned`). NULL when the arena is full.
+char *allocate(Rng &rng, Arena &arena, ssize bytes, bool aligned = false) {
+  const auto gap = static_cast<std::size_t>(rng.uniform(16, 47));
+  const std::size_t misalign = aligned ? 0 : static_cast<std::size_t>(rng.uniform(0, 15));
+  return arena.allocate_after(gap, static_cast<std::size_t>(bytes), 64, misalign);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Layouts
@@ -282,7 +239,7 @@ char *place(Rng &rng, Arena &arena, const Layout &l, int first, int end, ssize i
   ssize low = 0;
   ssize high = 0;
   span_of(l, first, end, item, &low, &high);
-  char *block = arena.allocate(rng, high - low);
+  char *block = allocate(rng, arena, high - low);
   return block == nullptr ? nullptr : block - low;
 }
 
@@ -365,21 +322,8 @@ struct Outcome {
 };
 
 Outcome take_outcome(int result) {
-  Outcome out;
-  out.result = result;
-  if (!PyErr_Occurred()) return out;
-  PyObject *type, *value, *traceback;
-  PyErr_Fetch(&type, &value, &traceback);
-  out.error_type = type;
-  PyObject *text = value != nullptr ? PyObject_Str(value) : nullptr;
-  const char *utf8 = text != nullptr ? PyUnicode_AsUTF8(text) : nullptr;
-  out.message = utf8 != nullptr ? utf8 : "?";
-  PyErr_Clear();
-  Py_XDECREF(text);
-  Py_XDECREF(type);  // the classes are static, so the borrowed pointer stays comparable
-  Py_XDECREF(value);
-  Py_XDECREF(traceback);
-  return out;
+  const pybuffer_test::Raised raised = pybuffer_test::take_exception();
+  return Outcome{result, raised.type, raised.message};
 }
 
 std::string describe(const Outcome &o) {
@@ -435,7 +379,7 @@ bool compare_in(Context &c, Arena &arena, long number, const std::string &what, 
     std::fprintf(stderr, "FAIL case %ld (seed %" PRIu64 "): %s\n  CPython: %s\n  pybuffer: %s\n",
                  number, c.seed, what.c_str(), describe(expected).c_str(), describe(got).c_str());
     if (!same_bytes) {
-      std::fprintf(stderr, "  memory differs first at arena offset %zd\n",
+      std::fprintf(stderr, "  memory differs first at arena offset %ld\n",
                    arena.first_difference(after_real));
     }
   }
@@ -494,7 +438,7 @@ bool run_case(Context &c, long number) {
       if (kind == 2) len = rng.uniform(0, pyview.len / itemsize) * itemsize;  // whole items
       if (kind == 3) len = pyview.len + rng.uniform(1, 40);                   // more than the view
     }
-    char *packed = c.arena.allocate(rng, std::max<ssize>(len, 0));
+    char *packed = allocate(rng, c.arena, std::max<ssize>(len, 0));
     if (packed == nullptr) return false;
     what << "  view: " << view.describe() << "\n  len " << len;
     if (op == to_contiguous) {
@@ -582,8 +526,8 @@ void run_large_cases(Context &c, Arena &arena) {
       view.shape[1] = large.rows;
       view.strides[0] = large.itemsize;
       view.strides[1] = large.columns * large.itemsize;
-      view.buf = arena.allocate(rng, view.len(), large.aligned);
-      char *packed = arena.allocate(rng, view.len(), large.aligned);
+      view.buf = allocate(rng, arena, view.len(), large.aligned);
+      char *packed = allocate(rng, arena, view.len(), large.aligned);
       std::ostringstream what;
       what << op_names[op] << ", large transpose " << number << "\n  view: " << view.describe();
       compare_large(c, arena, number, what.str(), op, view, packed);
@@ -621,9 +565,9 @@ void run_large_runs(Context &c, Arena &arena) {
         view.shape[0] = run.rows;
         view.strides[0] = pitch;
       }
-      char *region = arena.allocate(rng, pitch * run.rows, true);
+      char *region = allocate(rng, arena, pitch * run.rows, true);
       view.buf = run.step < 0 ? region + pitch - 24 - run.itemsize : region;
-      char *packed = arena.allocate(rng, view.len() + 16, true) + run.misalign;
+      char *packed = allocate(rng, arena, view.len() + 16, true) + run.misalign;
       std::ostringstream what;
       what << op_names[op] << ", large strided run " << number << " (packed side " << run.misalign
            << " bytes past 16-byte alignment)\n  view: " << view.describe();
@@ -665,7 +609,7 @@ bool run_overlap_case(Context &c, long number) {
   span_of(src, 0, ndim, itemsize, &slow, &shigh);
   span_of(dest, 0, ndim, itemsize, &dlow, &dhigh);
   const ssize reach = std::max(shigh - slow, dhigh - dlow) + 8;
-  char *region = c.arena.allocate(rng, 3 * reach);
+  char *region = allocate(rng, c.arena, 3 * reach);
   if (region == nullptr) return false;
   src.buf = region + reach - slow;
   ssize delta = rng.uniform(-reach + 8, reach - 8);
@@ -685,8 +629,7 @@ bool run_overlap_case(Context &c, long number) {
   std::vector<unsigned char> temporary;
   for (char *p : from) temporary.insert(temporary.end(), p, p + itemsize);
   for (std::size_t k = 0; k < to.size(); ++k) {
-    const std::size_t offset =
-        static_cast<std::size_t>(to[k] - reinterpret_cast<char *>(c.arena.base()));
+    const std::size_t offset = c.arena.offset_of(to[k]);
     std::memcpy(&expected[offset], &temporary[k * static_cast<std::size_t>(itemsize)],
                 static_cast<std::size_t>(itemsize));
   }
@@ -705,7 +648,7 @@ bool run_overlap_case(Context &c, long number) {
     std::fprintf(stderr,
                  "FAIL overlap case %ld (seed %" PRIu64
                  "): PyObject_CopyData %s\n  dest: %s\n"
-                 "  src: %s\n  delta %zd; first difference at arena offset %zd\n",
+                 "  src: %s\n  delta %zd; first difference at arena offset %ld\n",
                  number, c.seed, describe(got).c_str(), dest.describe().c_str(),
                  src.describe().c_str(), delta, c.arena.first_difference(expected));
   }
@@ -804,7 +747,7 @@ bool run_aliasing_case(Context &c, long number) {
             [&](const CopyFunctions &f) { return f.copy_data(c.dest_object, c.src_object); });
   } else {
     const ssize len = rng.chance(1, 2) ? pydest.len : rng.uniform(0, pydest.len);
-    char *packed = c.arena.allocate(rng, len);
+    char *packed = allocate(rng, c.arena, len);
     if (packed == nullptr) return false;
     what << "PyBuffer_FromContiguous order " << order << " len " << len
          << " into an aliasing view\n  view: " << dest.describe();
@@ -823,7 +766,7 @@ long env_long(const char *name, long fallback) {
 }  // namespace
 
 int main() {
-  Py_InitializeEx(0);
+  if (!pybuffer_test::start_python()) return 2;
   Context c;
   std::string libpython;
   std::string error;

@@ -193,18 +193,6 @@ void print_case_counts() {
   std::cout << " (total " << total << ")" << std::endl;
 }
 
-Guarded::Guarded(size_t size, unsigned char fill)
-    : size_(size), mem_(size + 2 * kGuard, kGuardByte) {
-  std::memset(mem_.data() + kGuard, fill, size);
-}
-
-bool Guarded::guards_intact() const {
-  for (size_t i = 0; i < kGuard; ++i) {
-    if (mem_[i] != kGuardByte || mem_[kGuard + size_ + i] != kGuardByte) return false;
-  }
-  return true;
-}
-
 std::vector<unsigned char> pattern_bytes(size_t n, unsigned salt) {
   std::vector<unsigned char> v(n);
   for (size_t i = 0; i < n; ++i)

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "guarded_buffer.hpp"
 #include "python_env.hpp"
 
 namespace diff {
@@ -88,22 +89,7 @@ void count_case(const char *function);
 void print_case_counts();
 
 /// Memory with guard bytes on both sides, which must stay untouched.
-class Guarded {
- public:
-  static constexpr size_t kGuard = 32;
-  static constexpr unsigned char kGuardByte = 0xA5;
-  explicit Guarded(size_t size, unsigned char fill = 0xEE);
-  unsigned char *data() { return mem_.data() + kGuard; }
-  const unsigned char *data() const { return mem_.data() + kGuard; }
-  size_t size() const { return size_; }
-  bool guards_intact() const;
-  /// Data and guards, for byte-exact comparison of two buffers.
-  std::string all_bytes() const { return std::string(mem_.begin(), mem_.end()); }
-
- private:
-  size_t size_;
-  std::vector<unsigned char> mem_;
-};
+using Guarded = pybuffer_test::GuardedBuffer;
 
 /// A deterministic byte pattern of length n.
 std::vector<unsigned char> pattern_bytes(size_t n, unsigned salt);

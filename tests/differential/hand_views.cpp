@@ -10,8 +10,6 @@
 namespace diff {
 namespace {
 
-constexpr size_t kGuard = 32;
-constexpr unsigned char kGuardByte = 0xA5;
 constexpr unsigned char kPadByte = 0x5A;
 
 // splitmix64: small, seedable and identical everywhere, unlike std:: distributions.
@@ -100,13 +98,10 @@ HandView::HandView(const Layout &layout, uint64_t fill_seed) : layout_(layout) {
   if (layout_.shape_null) {
     // A shapeless view is len contiguous bytes, whatever its itemsize.
     segments_.clear();
-    Block b;
-    b.size = 2 * kGuard + static_cast<size_t>(layout_.len);
-    b.mem.reset(new unsigned char[b.size]);
-    std::memset(b.mem.get(), kGuardByte, b.size);
+    Block b{pybuffer_test::GuardedBuffer(static_cast<size_t>(layout_.len)), {}};
     for (Py_ssize_t i = 0; i < layout_.len; ++i)
-      b.mem[kGuard + i] = static_cast<unsigned char>(next(rng));
-    view_.buf = b.mem.get() + kGuard;
+      b.memory.data()[i] = static_cast<unsigned char>(next(rng));
+    view_.buf = b.memory.data();
     blocks_.push_back(std::move(b));
   } else {
     int first = 0;
@@ -154,15 +149,13 @@ char *HandView::build_segment(size_t segment, uint64_t &rng) {
   // The pointer stored for this block is origin - suboffset; the pad keeps it inside the
   // allocation, and rounding keeps pointer slots aligned.
   const Py_ssize_t pad = segment == 0 ? 0 : layout_.suboffsets[segments_[segment - 1].second];
-  const size_t data_begin = kGuard + round_up(static_cast<size_t>(pad), 16);
+  const size_t data_begin = round_up(static_cast<size_t>(pad), 16);
   const size_t extent = count > 0 ? static_cast<size_t>(hi - lo + elem) : 0;
-  Block b;
-  b.size = data_begin + extent + kGuard;
-  b.mem.reset(new unsigned char[b.size]);
-  std::memset(b.mem.get(), kGuardByte, b.size);
-  std::memset(b.mem.get() + kGuard, kPadByte, data_begin - kGuard);
-  for (size_t i = 0; i < extent; ++i) b.mem[data_begin + i] = static_cast<unsigned char>(next(rng));
-  char *origin = reinterpret_cast<char *>(b.mem.get()) + data_begin - lo;
+  Block b{pybuffer_test::GuardedBuffer(data_begin + extent, kPadByte), {}};
+  for (size_t i = 0; i < extent; ++i) {
+    b.memory.data()[data_begin + i] = static_cast<unsigned char>(next(rng));
+  }
+  char *origin = reinterpret_cast<char *>(b.memory.data()) + data_begin - lo;
   const size_t index = blocks_.size();
   blocks_.push_back(std::move(b));
   if (!slots || count == 0) return origin;
@@ -179,9 +172,10 @@ char *HandView::build_segment(size_t segment, uint64_t &rng) {
     const uintptr_t value =
         reinterpret_cast<uintptr_t>(child) - static_cast<uintptr_t>(layout_.suboffsets[last]);
     std::memcpy(origin + offset, &value, sizeof value);
-    blocks_[index].slots.push_back(Slot{
-        static_cast<size_t>(origin + offset - reinterpret_cast<char *>(blocks_[index].mem.get())),
-        value});
+    blocks_[index].slots.push_back(
+        Slot{static_cast<size_t>(origin + offset -
+                                 reinterpret_cast<char *>(blocks_[index].memory.data())),
+             value});
   }
   return origin;
 }
@@ -223,13 +217,13 @@ void HandView::copy_items_from(const Py_buffer &source) {
 
 std::string HandView::all_bytes() const {
   std::string s;
-  for (const Block &b : blocks_) s.append(reinterpret_cast<const char *>(b.mem.get()), b.size);
+  for (const Block &b : blocks_) s += b.memory.all_bytes();
   return s;
 }
 
 bool HandView::slot_intact(const Block &block, const Slot &slot) const {
   uintptr_t now;
-  std::memcpy(&now, block.mem.get() + slot.offset, sizeof now);
+  std::memcpy(&now, block.memory.data() + slot.offset, sizeof now);
   return now == slot.value;
 }
 
@@ -237,8 +231,13 @@ std::string HandView::compare_memory(const HandView &other) const {
   if (blocks_.size() != other.blocks_.size()) return "different number of blocks";
   for (size_t i = 0; i < blocks_.size(); ++i) {
     const Block &a = blocks_[i], &b = other.blocks_[i];
-    if (a.size != b.size || a.slots.size() != b.slots.size()) return "block layouts differ";
-    std::vector<bool> is_slot(a.size, false);
+    const std::string a_bytes = a.memory.all_bytes(), b_bytes = b.memory.all_bytes();
+    if (a_bytes.size() != b_bytes.size() || a.slots.size() != b.slots.size()) {
+      return "block layouts differ";
+    }
+    // Indices into all_bytes(): the leading guard comes first.
+    constexpr size_t guard = pybuffer_test::GuardedBuffer::guard;
+    std::vector<bool> is_slot(a_bytes.size(), false);
     for (size_t k = 0; k < a.slots.size(); ++k) {
       const bool ia = slot_intact(a, a.slots[k]), ib = other.slot_intact(b, b.slots[k]);
       if (ia != ib) {
@@ -246,13 +245,14 @@ std::string HandView::compare_memory(const HandView &other) const {
                std::to_string(a.slots[k].offset) +
                (ia ? " overwritten by pybuffer" : " overwritten by CPython");
       }
-      for (size_t j = 0; j < sizeof(uintptr_t); ++j) is_slot[a.slots[k].offset + j] = true;
+      for (size_t j = 0; j < sizeof(uintptr_t); ++j) is_slot[guard + a.slots[k].offset + j] = true;
     }
-    for (size_t j = 0; j < a.size; ++j) {
-      if (!is_slot[j] && a.mem[j] != b.mem[j]) {
+    for (size_t j = 0; j < a_bytes.size(); ++j) {
+      if (!is_slot[j] && a_bytes[j] != b_bytes[j]) {
         std::ostringstream s;
-        s << "block " << i << " byte " << j << " (data starts after " << kGuard
-          << " guard bytes): CPython " << int(a.mem[j]) << ", pybuffer " << int(b.mem[j]);
+        s << "block " << i << " byte " << j << " (data starts after " << guard
+          << " guard bytes): CPython " << int(static_cast<unsigned char>(a_bytes[j]))
+          << ", pybuffer " << int(static_cast<unsigned char>(b_bytes[j]));
         return s.str();
       }
     }

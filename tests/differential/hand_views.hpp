@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "guarded_buffer.hpp"
+
 namespace diff {
 
 struct Layout {
@@ -67,12 +69,11 @@ class HandView {
 
  private:
   struct Slot {
-    size_t offset;  // inside its block
+    size_t offset;  // from its block's data()
     uintptr_t value;
   };
   struct Block {
-    std::unique_ptr<unsigned char[]> mem;
-    size_t size = 0;
+    pybuffer_test::GuardedBuffer memory;  // [pad | items or pointer slots], guarded
     std::vector<Slot> slots;
   };
 

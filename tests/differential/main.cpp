@@ -12,12 +12,13 @@
 #include "compare.hpp"
 #include "hand_views.hpp"
 #include "python_env.hpp"
+#include "python_start.hpp"
 #include "real_api.hpp"
 #include "tracer.hpp"
 
 int main(int argc, char **argv) {
   testing::InitGoogleTest(&argc, argv);
-  Py_InitializeEx(0);  // no signal handlers: the test runner owns the process
+  if (!pybuffer_test::start_python()) return 1;
   std::string error;
   if (!diff::init_tracer_type()) {
     error = "Tracer type: " + diff::take_error_text();

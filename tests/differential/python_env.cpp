@@ -13,17 +13,6 @@ PyObject *g_globals = nullptr;  // the helper namespace, alive for the whole run
 PyObject *g_unavailable = nullptr;
 int g_minor = -1;
 
-std::string utf8(PyObject *str) {
-  if (str == nullptr) return "<null>";
-  Py_ssize_t size = 0;
-  const char *data = PyUnicode_AsUTF8AndSize(str, &size);
-  if (data == nullptr) {
-    PyErr_Clear();
-    return "<unprintable>";
-  }
-  return std::string(data, static_cast<size_t>(size));
-}
-
 }  // namespace
 
 bool init_python_helpers(std::string *error) {
@@ -90,27 +79,14 @@ Py_ssize_t refcount(PyObject *o) {
 
 Error take_error() {
   Error err;
-#if PY_VERSION_HEX >= 0x030C0000
-  PyObject *value = PyErr_GetRaisedException();
-  if (value == nullptr) return err;
-  Ref type = Ref::borrow(reinterpret_cast<PyObject *>(Py_TYPE(value)));
-#else
-  PyObject *type_raw = nullptr, *value = nullptr, *tb = nullptr;
-  PyErr_Fetch(&type_raw, &value, &tb);
-  if (type_raw == nullptr) return err;
-  PyErr_NormalizeException(&type_raw, &value, &tb);
-  Py_XDECREF(tb);
-  Ref type(type_raw);
-#endif
-  Ref owned_value(value);
+  pybuffer_test::Raised raised = pybuffer_test::take_exception();
+  if (!raised.set) return err;
   err.set = true;
-  err.type = type;
-  err.type_name = reinterpret_cast<PyTypeObject *>(type.get())->tp_name;
-  Ref text(value != nullptr ? PyObject_Str(value) : nullptr);
-  err.message = text ? utf8(text.get()) : "<str() failed>";
-  if (!text) PyErr_Clear();
-  if (value != nullptr) {
-    PyObject *context = PyException_GetContext(value);  // new reference or NULL
+  err.type = Ref::borrow(raised.type);
+  err.type_name = pybuffer_test::type_name(raised.type);
+  err.message = raised.message;
+  if (raised.value) {
+    PyObject *context = PyException_GetContext(raised.value.get());  // new reference or NULL
     if (context != nullptr) {
       err.context_type = Py_TYPE(context)->tp_name;
       Py_DECREF(context);
@@ -120,9 +96,7 @@ Error take_error() {
 }
 
 std::string take_error_text() {
-  Error err = take_error();
-  if (!err.set) return "(no exception)";
-  return err.type_name + ": " + err.message;
+  return pybuffer_test::take_exception_text();
 }
 
 #if PY_VERSION_HEX >= 0x030C0000
@@ -148,7 +122,7 @@ std::string repr(PyObject *o) {
     PyErr_Clear();
     return "<repr failed>";
   }
-  std::string s = utf8(r.get());
+  std::string s = pybuffer_test::utf8_text(r.get());
   if (s.size() > 120) s = s.substr(0, 117) + "...";
   return s;
 }

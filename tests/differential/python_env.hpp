@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "python_raised.hpp"
 #include "python_ref.hpp"
 
 namespace diff {

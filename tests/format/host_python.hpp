@@ -6,7 +6,9 @@
 
 #include <string>
 
+#include "python_raised.hpp"
 #include "python_ref.hpp"
+#include "python_start.hpp"
 
 namespace format_test {
 
@@ -35,11 +37,9 @@ std::string describe(const Outcome &outcome);
 std::string escape(const std::string &format);
 
 /// Text of the pending exception (cleared), for failures of the test's own set-up.
-std::string take_error_text();
-
-/// Starts the embedded interpreter with `program` (the host's own executable) as its program
-/// name; false, with the reason on stderr, if it does not start.
-bool start_interpreter(const char *program);
+using pybuffer_test::take_exception_text;
+/// Starts the embedded interpreter; the format tests pass the host's own executable.
+using pybuffer_test::start_python;
 
 /// The major.minor of the running interpreter, e.g. "3.11.7".
 std::string host_version();

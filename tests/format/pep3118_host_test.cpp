@@ -47,7 +47,7 @@ bool numpy_reads(const std::string &format, Py_ssize_t *itemsize, Py_ssize_t *al
                  std::string *error) {
   Ref result(PyObject_CallFunction(g_numpy_read, "s", format.c_str()));
   if (!result) {
-    *error = take_error_text();
+    *error = take_exception_text();
     return false;
   }
   *itemsize = PyLong_AsSsize_t(PyTuple_GetItem(result.get(), 0));
@@ -57,7 +57,7 @@ bool numpy_reads(const std::string &format, Py_ssize_t *itemsize, Py_ssize_t *al
 
 TEST(Ctypes, ExportedFormats) {
   Ref cases = call("ctypes_cases", nullptr);
-  ASSERT_TRUE(cases) << take_error_text();
+  ASSERT_TRUE(cases) << take_exception_text();
   int checked = 0;
   int skipped = 0;
   for (Py_ssize_t i = 0; i < PyList_Size(cases.get()); ++i) {
@@ -84,7 +84,7 @@ TEST(Ctypes, ExportedFormats) {
 
 TEST(Numpy, ExportedFormats) {
   Ref cases = call("numpy_export_cases", nullptr);
-  ASSERT_TRUE(cases) << take_error_text();
+  ASSERT_TRUE(cases) << take_exception_text();
   int agree = 0;
   int inconsistent = 0;
   for (Py_ssize_t i = 0; i < PyList_Size(cases.get()); ++i) {
@@ -126,7 +126,7 @@ TEST(Numpy, RandomFormatsAgainstNumpysReader) {
   const long count = 20000;
   Ref arguments(Py_BuildValue("(kl)", seed, count));
   Ref formats = call("random_pep3118", arguments.get());
-  ASSERT_TRUE(formats) << take_error_text();
+  ASSERT_TRUE(formats) << take_exception_text();
   long both_read = 0;
   long both_refuse = 0;
   long numpy_limits = 0;
@@ -171,7 +171,7 @@ bool load_helpers(const char *path) {
   g_helpers = PyDict_New();
   PyDict_SetItemString(g_helpers, "__builtins__", PyEval_GetBuiltins());
   Ref done(PyRun_String(source.str().c_str(), Py_file_input, g_helpers, g_helpers));
-  if (!done) std::fprintf(stderr, "%s: %s\n", path, take_error_text().c_str());
+  if (!done) std::fprintf(stderr, "%s: %s\n", path, take_exception_text().c_str());
   return static_cast<bool>(done);
 }
 
@@ -183,8 +183,7 @@ int main(int argc, char **argv) {
   testing::InitGoogleTest(&argc, argv);
   bool numpy = false;
   for (int i = 1; i < argc; ++i) numpy = numpy || std::strcmp(argv[i], "--numpy") == 0;
-  if (!start_interpreter(PYBUFFER_FORMAT_HOST_EXECUTABLE) ||
-      !load_helpers(PYBUFFER_FORMAT_HELPERS)) {
+  if (!start_python(PYBUFFER_FORMAT_HOST_EXECUTABLE) || !load_helpers(PYBUFFER_FORMAT_HELPERS)) {
     return 1;
   }
   std::printf("pep3118: host %s, CPython %s\n", PYBUFFER_FORMAT_HOST_ID, host_version().c_str());
@@ -195,7 +194,7 @@ int main(int argc, char **argv) {
       std::printf(
           "SKIPPED: numpy is not importable by CPython %s (%s); install it for this "
           "host (Debian: apt-get install python3-numpy) to run the NumPy checks\n",
-          host_version().c_str(), take_error_text().c_str());
+          host_version().c_str(), take_exception_text().c_str());
       return 77;
     }
     g_numpy_read = reader.get();

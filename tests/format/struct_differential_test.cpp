@@ -166,11 +166,11 @@ std::uint64_t environment_number(const char *name, std::uint64_t fallback) {
 }
 
 bool start_host(const char *program) {
-  if (!start_interpreter(program)) return false;
+  if (!start_python(program)) return false;
   Ref module(PyImport_ImportModule("struct"));
   g_calcsize = module ? PyObject_GetAttrString(module.get(), "calcsize") : nullptr;
   if (g_calcsize == nullptr) {
-    std::fprintf(stderr, "no struct.calcsize: %s\n", take_error_text().c_str());
+    std::fprintf(stderr, "no struct.calcsize: %s\n", take_exception_text().c_str());
     return false;
   }
   return true;

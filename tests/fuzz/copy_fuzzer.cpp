@@ -47,11 +47,11 @@ void expect_image(const Bytes &predicted, const std::vector<int> *skip, const ch
 }
 
 void copy_into(Bytes *image, const void *at, const unsigned char *bytes, std::size_t n) {
-  std::memcpy(image->data() + (static_cast<const char *>(at) - arena->base()), bytes, n);
+  std::memcpy(image->data() + arena->offset_of(at), bytes, n);
 }
 
 const unsigned char *at(const Bytes &image, const void *pointer) {
-  return image.data() + (static_cast<const char *>(pointer) - arena->base());
+  return image.data() + arena->offset_of(pointer);
 }
 
 ssize consume_len(FuzzedDataProvider &fdp, ssize view_len, ssize itemsize) {
@@ -87,7 +87,6 @@ void fuzz_to_contiguous(FuzzedDataProvider &fdp) {
   // A second destination for the core engine called directly.
   char *core_dest = arena->allocate(static_cast<std::size_t>(std::max<ssize>(v.len, 0)));
   if (core_dest == nullptr) return;
-  arena->close();
   const Bytes before = arena->image();
   Bytes predicted = before;
 
@@ -148,7 +147,6 @@ void fuzz_from_contiguous(FuzzedDataProvider &fdp) {
   char *src =
       null_buf ? nullptr : arena->allocate(static_cast<std::size_t>(std::max<ssize>(len, 0)));
   if (!null_buf && src == nullptr) return;
-  arena->close();
   const Bytes before = arena->image();
   Bytes predicted = before;
   std::vector<int> items_mask;
@@ -218,7 +216,6 @@ void fuzz_copy_between(FuzzedDataProvider &fdp) {
   if (!generate_view_like(fdp, *arena, options, *s.view, &d, region, region_bytes)) return;
   const Py_buffer sv = *s.view;
   const Py_buffer dv = *d.view;
-  arena->close();
   core::Geometry sg;
   core::Geometry dg;
   FUZZ_CHECK(core::check_geometry(to_core(sv), sg).ok(), "check_geometry refused a good source");
@@ -263,7 +260,6 @@ void fuzz_copy_data(FuzzedDataProvider &fdp) {
   }
   const bool fail_dest = fdp.ConsumeIntegralInRange(0, 15) == 0;
   const bool fail_src = fdp.ConsumeIntegralInRange(0, 15) == 0;
-  arena->close();
   const Py_buffer sv = *s.view;
   const Py_buffer dv = *d.view;
   ViewExporter *dest = new_view_exporter(dv);

@@ -10,6 +10,7 @@
 // The program links libpython ahead of libpybuffer, so that the plain names, and CPython's
 // internal calls through them, stay CPython's; LLVMFuzzerInitialize checks that this holds.
 #include "fuzz_support.hpp"
+#include "reference_model.hpp"
 
 #include <dlfcn.h>
 
@@ -132,13 +133,10 @@ bool contiguity_defined(const Py_buffer &v) {
   const bool reads_shape = v.strides != nullptr ? v.ndim > 0 : v.ndim > 1;
   if (!reads_shape) return true;
   if (v.shape == nullptr) return false;
-  __int128 product = v.itemsize;
+  pybuffer_test::Wide product = v.itemsize;
   for (int i = 0; i < v.ndim; ++i) {
     product *= v.shape[i];
-    if (product > std::numeric_limits<ssize>::max() ||
-        product < std::numeric_limits<ssize>::min()) {
-      return false;
-    }
+    if (!pybuffer_test::fits_ssize(product)) return false;
   }
   return true;
 }
@@ -150,7 +148,6 @@ void diff_is_contiguous(FuzzedDataProvider &fdp) {
   GenOptions options;
   options.allow_malformed = true;
   if (!generate_view(fdp, *arena, options, &g) || !contiguity_defined(*g.view)) return;
-  arena->close();
   const char orders[] = {'C', 'F', 'A', consume_order(fdp, true)};
   for (const char order : orders) {
     compare_on_arena("PyBuffer_IsContiguous", *g.view,
@@ -170,7 +167,6 @@ void diff_get_pointer(FuzzedDataProvider &fdp) {
     if (extent == 0) return;  // no index inside the shape
     indices[i] = fdp.ConsumeIntegralInRange<ssize>(0, extent - 1);
   }
-  arena->close();
   compare_on_arena("PyBuffer_GetPointer", v, [&](const Api &api) {
     return static_cast<long>(reinterpret_cast<std::intptr_t>(api.PyBuffer_GetPointer(&v, indices)));
   });
@@ -192,15 +188,11 @@ void diff_fill_strides(FuzzedDataProvider &fdp) {
   const char order = consume_order(fdp, true);
   // CPython multiplies by every extent, in the order it fills strides and the last one
   // included, with no overflow check: every partial product must be representable.
-  __int128 product = itemsize;
+  pybuffer_test::Wide product = itemsize;
   for (int k = 0; k < ndims; ++k) {
     product *= shape[order == 'F' ? k : ndims - 1 - k];
-    if (product > std::numeric_limits<ssize>::max() ||
-        product < std::numeric_limits<ssize>::min()) {
-      return;
-    }
+    if (!pybuffer_test::fits_ssize(product)) return;
   }
-  arena->close();
   compare_on_arena("PyBuffer_FillContiguousStrides", Py_buffer{}, [&](const Api &api) {
     api.PyBuffer_FillContiguousStrides(ndims, shape, strides, itemsize, order);
     return 0L;
@@ -214,11 +206,7 @@ std::string describe_fill(const Py_buffer *view, const PyObject *self) {
     if (p == nullptr) return "NULL";
     if (p == &view->len) return "&len";
     if (p == &view->itemsize) return "&itemsize";
-    const auto *c = static_cast<const char *>(p);
-    if (c >= arena->base() && c < arena->base() + arena->used()) {
-      return "arena+" + std::to_string(c - arena->base());
-    }
-    return "elsewhere";
+    return arena->contains(p, 1) ? arena->describe_pointer(p) : "elsewhere";
   };
   const char *obj = view->obj == nullptr ? "NULL" : view->obj == self ? "self" : "other";
   char text[320];
@@ -248,7 +236,6 @@ void diff_fill_info(FuzzedDataProvider &fdp) {
                                                              : fdp.ConsumeIntegralInRange(0, 1);
   const int flags = fdp.ConsumeIntegralInRange(0, 3) == 0 ? fdp.ConsumeIntegral<int>()
                                                           : fdp.ConsumeIntegralInRange(0, 0x3FF);
-  arena->close();
   const Py_ssize_t refs = obj != nullptr ? Py_REFCNT(obj) : 0;
   const Bytes before = arena->image();
   std::string filled[2];
@@ -299,7 +286,6 @@ void diff_to_contiguous(FuzzedDataProvider &fdp) {
       fdp.ConsumeIntegralInRange(0, 7) == 0 ? v.len + fdp.ConsumeIntegralInRange(-2, 2) : v.len;
   char *dest = arena->allocate(static_cast<std::size_t>(std::max<ssize>(len, 0)));
   if (dest == nullptr) return;
-  arena->close();
   char what[96];
   std::snprintf(what, sizeof what, "PyBuffer_ToContiguous(len %zd, order %c)", len, order);
   compare_on_arena(what, v, [&](const Api &api) {
@@ -319,7 +305,6 @@ void diff_from_contiguous(FuzzedDataProvider &fdp) {
       std::max<ssize>(0, v.len + fdp.ConsumeIntegralInRange<ssize>(-2 * v.itemsize, 8));
   char *src = arena->allocate(static_cast<std::size_t>(len));
   if (src == nullptr) return;
-  arena->close();
   if (!aliasing && !ref_items_disjoint(v, *arena)) return;
   char what[96];
   std::snprintf(what, sizeof what, "PyBuffer_FromContiguous(len %zd, order %c, items %s)", len,
@@ -353,7 +338,6 @@ void diff_copy_data(FuzzedDataProvider &fdp) {
   }
   const bool fail_dest = fdp.ConsumeIntegralInRange(0, 15) == 0;
   const bool fail_src = fdp.ConsumeIntegralInRange(0, 15) == 0;
-  arena->close();
   const Bytes before = arena->image();
   Bytes images[2];
   Raised raised[2];
@@ -404,7 +388,6 @@ void diff_objects(FuzzedDataProvider &fdp) {
   const int flags = fdp.ConsumeIntegralInRange(0, 3) == 0 ? fdp.ConsumeIntegral<int>()
                                                           : fdp.ConsumeIntegralInRange(0, 0x3FF);
   const int function = fdp.ConsumeIntegralInRange(0, 5);
-  arena->close();
   const Bytes before = arena->image();
   std::string outcome[2];
   Bytes images[2];

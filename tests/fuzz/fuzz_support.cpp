@@ -1,5 +1,8 @@
 #include "fuzz_support.hpp"
 
+#include "python_start.hpp"
+#include "reference_model.hpp"
+
 #include <algorithm>
 #include <cstdarg>
 #include <cstdio>
@@ -8,42 +11,14 @@
 #include <limits>
 #include <new>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PYBUFFER_FUZZ_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) && !defined(PYBUFFER_FUZZ_ASAN)
-#define PYBUFFER_FUZZ_ASAN 1
-#endif
-#ifdef PYBUFFER_FUZZ_ASAN
-#include <sanitizer/asan_interface.h>
-#endif
-
-// The interpreter is never finalised, and keeps interned strings, type caches and module
-// state for the life of the process (some behind pointers LeakSanitizer cannot follow), so
-// allocations made inside libpython are not reported. pybuffer's own allocations (the copy
-// engine's temporary) still are; Python objects leaked through a reference-count mistake are
-// caught by the harnesses' reference-count checks.
-extern "C" const char *__lsan_default_suppressions() {
-  return "leak:libpython\n";
-}
-
 namespace pybuffer::fuzz {
 namespace {
 
 const char *target_name = "fuzzer";
 constexpr ssize ssize_max = std::numeric_limits<ssize>::max();
 
-using wide = __int128;
-
-// SplitMix64: a cheap, well-mixed byte pattern for arena fill.
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
+using pybuffer_test::fits_ssize;
+using wide = pybuffer_test::Wide;
 
 }  // namespace
 
@@ -63,110 +38,13 @@ void fail(const char *format, ...) {
 
 void start_python(const char *target) {
   target_name = target;
-  if (Py_IsInitialized()) return;
-  // No signal handlers: libFuzzer owns SIGINT, SIGSEGV and the timeout alarm.
-  Py_InitializeEx(0);
-  if (!Py_IsInitialized()) fail("the embedded interpreter did not start");
+  if (!pybuffer_test::start_python()) fail("the embedded interpreter did not start");
 }
 
 void expect_raised(const Raised &raised, PyObject *type, const char *needle, const char *what) {
-  FUZZ_CHECK(raised.set && raised.type == type && raised.message.find(needle) != std::string::npos,
-             "%s: expected %s containing \"%s\", got %s: %s", what, type_name(type), needle,
-             raised.set ? type_name(raised.type) : "nothing", raised.message.c_str());
-}
-
-// ---------------------------------------------------------------------------------------------
-// The guarded arena
-
-GuardedArena::GuardedArena(std::size_t capacity) : capacity_(capacity) {
-  base_ = static_cast<char *>(::operator new (capacity, std::align_val_t{64}));
-}
-
-GuardedArena::~GuardedArena() {
-  disarm();
-  ::operator delete (base_, std::align_val_t{64});
-}
-
-void GuardedArena::reset(std::uint64_t salt) {
-  disarm();
-  used_ = 0;
-  salt_ = mix(salt);
-  blocks_.clear();
-}
-
-void GuardedArena::fill(std::size_t from, std::size_t to) {
-  for (std::size_t i = from; i < to; ++i) {
-    base_[i] = static_cast<char>(mix(salt_ + i / 8) >> (8 * (i % 8)));
-  }
-}
-
-char *GuardedArena::allocate(std::size_t bytes, std::size_t align) {
-  if (align < 8) align = 8;  // ASan poisons whole 8-byte granules after a block's end
-  const std::size_t guard = 16 + (mix(salt_ ^ blocks_.size()) % 32);
-  std::size_t offset = used_ + guard;
-  offset = (offset + align - 1) & ~(align - 1);
-  if (offset > capacity_ || bytes > capacity_ - offset || capacity_ - offset - bytes < 64) {
-    return nullptr;
-  }
-  fill(used_, offset + bytes);
-  used_ = offset + bytes;
-  blocks_.push_back(Block{offset, bytes});
-  return base_ + offset;
-}
-
-void GuardedArena::close() {
-  const std::size_t end = std::min(capacity_, used_ + 48);
-  fill(used_, end);
-  used_ = end;
-}
-
-void GuardedArena::arm() {
-#ifdef PYBUFFER_FUZZ_ASAN
-  std::size_t previous_end = 0;
-  for (const Block &block : blocks_) {
-    ASAN_POISON_MEMORY_REGION(base_ + previous_end, block.offset - previous_end);
-    previous_end = block.offset + block.bytes;
-  }
-  ASAN_POISON_MEMORY_REGION(base_ + previous_end, capacity_ - previous_end);
-#endif
-  armed_ = true;
-}
-
-void GuardedArena::disarm() {
-  if (!armed_) return;
-#ifdef PYBUFFER_FUZZ_ASAN
-  ASAN_UNPOISON_MEMORY_REGION(base_, capacity_);
-#endif
-  armed_ = false;
-}
-
-Bytes GuardedArena::image() const {
-  return Bytes(base_, base_ + used_);
-}
-
-void GuardedArena::restore(const Bytes &image) {
-  std::memcpy(base_, image.data(), std::min(image.size(), used_));
-}
-
-bool GuardedArena::in_block(const void *pointer, std::size_t bytes) const {
-  const auto *p = static_cast<const char *>(pointer);
-  if (p < base_ || p > base_ + used_) return false;
-  const auto offset = static_cast<std::size_t>(p - base_);
-  for (const Block &block : blocks_) {
-    if (offset >= block.offset && offset - block.offset <= block.bytes &&
-        bytes <= block.bytes - (offset - block.offset)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-long first_difference(const Bytes &a, const Bytes &b) {
-  const std::size_t n = std::min(a.size(), b.size());
-  for (std::size_t i = 0; i < n; ++i) {
-    if (a[i] != b[i]) return static_cast<long>(i);
-  }
-  return a.size() == b.size() ? -1 : static_cast<long>(n);
+  FUZZ_CHECK(pybuffer_test::raised_matches(raised, type, needle),
+             "%s: expected %s containing \"%s\", got %s", what, type_name(type), needle,
+             pybuffer_test::describe(raised).c_str());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -566,13 +444,7 @@ std::string describe_view(const Py_buffer &view, const GuardedArena &arena) {
   array("shape", view.shape);
   array("strides", view.strides);
   array("suboffsets", view.suboffsets);
-  const auto *buf = static_cast<const char *>(view.buf);
-  if (buf != nullptr && buf >= arena.base() && buf < arena.base() + arena.used()) {
-    std::snprintf(part, sizeof part, " buf arena+%zd", buf - arena.base());
-  } else {
-    std::snprintf(part, sizeof part, " buf %p", view.buf);
-  }
-  return text + part;
+  return text + " buf " + arena.describe_pointer(view.buf);
 }
 
 char consume_order(FuzzedDataProvider &fdp, bool any) {
@@ -608,17 +480,17 @@ bool ref_well_formed(const Py_buffer &view) {
     const ssize extent = ref_extent(view, i);
     if (extent < 0) return false;
     items *= extent;
-    if (items > ssize_max) return false;
+    if (!fits_ssize(items)) return false;
   }
   const wide bytes = items * view.itemsize;
-  if (bytes > ssize_max || bytes != view.len) return false;
+  if (!fits_ssize(bytes) || bytes != view.len) return false;
   if (view.strides == nullptr) {
     // The implied C strides must exist even where a zero extent makes them unused, as
     // FillContiguousStrides demands for the same shape.
     wide stride = view.itemsize;
     for (int i = view.ndim - 1; i > 0; --i) {
       stride *= ref_extent(view, i);
-      if (stride > ssize_max) return false;
+      if (!fits_ssize(stride)) return false;
     }
   } else {
     wide span = 0;
@@ -626,7 +498,7 @@ bool ref_well_formed(const Py_buffer &view) {
       const ssize extent = ref_extent(view, i);
       const wide stride = view.strides[i];
       span += (stride < 0 ? -stride : stride) * (extent > 0 ? extent - 1 : 0);
-      if (span > ssize_max) return false;
+      if (!fits_ssize(span)) return false;
     }
   }
   return true;
@@ -674,56 +546,24 @@ bool ref_contiguous_enumerated(const Py_buffer &view, char order) {
 
 namespace {
 
-// A packed layout in the given direction: each extent > 1 has stride itemsize times the
-// product of the extents it steps over.
-bool rule_packed(const Py_buffer &view, bool fortran) {
-  wide expected = view.itemsize;
-  for (int k = 0; k < view.ndim; ++k) {
-    const int i = fortran ? k : view.ndim - 1 - k;
-    const ssize extent = view.shape[i];
-    if (extent > 1 && view.strides[i] != expected) return false;
-    // Once out of range no real stride can match, so the exact value stops mattering.
-    if (expected <= ssize_max && expected >= std::numeric_limits<ssize>::min()) expected *= extent;
-  }
-  return true;
-}
-
-// An ndim outside 0..64 is judged first: no rule reads such a view, not even len.
-bool rule_c(const Py_buffer &view) {
+// The model's definitions read shape only past their early answers (len 0; no strides for C;
+// no strides and ndim <= 1 for Fortran): whether `view` gets that far without one.
+bool model_can_read(const Py_buffer &view, bool fortran) {
   if (view.ndim < 0 || view.ndim > PYBUFFER_MAX_NDIM) return false;
-  if (view.len == 0 || view.strides == nullptr) return true;
-  if (view.ndim > 0 && view.shape == nullptr) return false;
-  return rule_packed(view, false);
-}
-
-bool rule_f(const Py_buffer &view) {
-  if (view.ndim < 0 || view.ndim > PYBUFFER_MAX_NDIM) return false;
-  if (view.len == 0) return true;
-  if (view.strides == nullptr) {
-    if (view.ndim <= 1) return true;
-    if (view.shape == nullptr) return false;
-    int long_dims = 0;
-    for (int i = 0; i < view.ndim; ++i) long_dims += view.shape[i] > 1;
-    return long_dims <= 1;
-  }
-  if (view.ndim > 0 && view.shape == nullptr) return false;
-  return rule_packed(view, true);
+  if (view.shape != nullptr || view.ndim == 0 || view.len == 0) return true;
+  return view.strides == nullptr && (!fortran || view.ndim <= 1);
 }
 
 }  // namespace
 
 bool ref_contiguous_rules(const Py_buffer &view, char order) {
   if (view.suboffsets != nullptr) return false;
-  switch (order) {
-    case 'C':
-      return rule_c(view);
-    case 'F':
-      return rule_f(view);
-    case 'A':
-      return rule_c(view) || rule_f(view);
-    default:
-      return false;
-  }
+  const core::View v = to_core(view);
+  const bool c = (order == 'C' || order == 'A') && model_can_read(view, false) &&
+                 pybuffer_test::ref_is_c_contiguous(v);
+  const bool f = (order == 'F' || order == 'A') && model_can_read(view, true) &&
+                 pybuffer_test::ref_is_f_contiguous(v);
+  return c || f;
 }
 
 bool ref_sizes_agree(const Py_buffer &view) {
@@ -736,7 +576,7 @@ bool ref_sizes_agree(const Py_buffer &view) {
   wide bytes = view.itemsize;
   for (int i = 0; i < view.ndim; ++i) {
     bytes *= view.shape[i];
-    if (bytes > ssize_max) return false;
+    if (!fits_ssize(bytes)) return false;
   }
   return bytes == view.len;
 }
@@ -751,7 +591,7 @@ void ref_mark_items(const Py_buffer &view, const GuardedArena &arena, std::vecto
   ref_shape(view, shape);
   for_each_index(view.ndim, shape, false, [&](const ssize *index) {
     const char *item = ref_address(view, index);
-    const auto offset = static_cast<std::size_t>(item - arena.base());
+    const std::size_t offset = arena.offset_of(item);
     for (ssize b = 0; b < view.itemsize; ++b) (*mask)[offset + static_cast<std::size_t>(b)] += 1;
   });
 }
@@ -781,7 +621,7 @@ void ref_scatter(const Py_buffer &view, const GuardedArena &arena, const unsigne
   ssize done = 0;
   for_each_index(view.ndim, shape, fortran, [&](const ssize *index) {
     if (done >= count) return;
-    const auto offset = static_cast<std::size_t>(ref_address(view, index) - arena.base());
+    const std::size_t offset = arena.offset_of(ref_address(view, index));
     std::memcpy(image->data() + offset, packed + done * item_bytes,
                 static_cast<std::size_t>(item_bytes));
     ++done;

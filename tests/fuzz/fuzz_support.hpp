@@ -1,12 +1,13 @@
-// Shared machinery of the libFuzzer targets: a guarded arena, a view generator driven by the
-// fuzzer's bytes, naive first-principles references, the embedded interpreter and a small
-// exporter type that hands out any generated view.
+// Shared machinery of the libFuzzer targets: a view generator driven by the fuzzer's bytes,
+// naive first-principles references, and a small exporter type that hands out any generated
+// view. The guarded arena, the interpreter's start-up, exception capture and the contiguity
+// model come from tests/common.
 //
 // Ownership: everything a generated view points at (shape, strides, suboffsets, item blocks,
 // pointer tables, the Py_buffer itself) lives in one GuardedArena, so a single image of the
 // arena before and after a call shows every byte the call wrote. Guard gaps between blocks are
-// poisoned for AddressSanitizer while a call under test runs, so a read or write outside any
-// block is reported at once, with the stack of the offending access.
+// poisoned for AddressSanitizer while a call under test runs (Armed), so a read or write
+// outside any block is reported at once, with the stack of the offending access.
 #pragma once
 
 #include <Python.h>
@@ -21,12 +22,16 @@
 #include <pybuffer/pybuffer.h>
 
 #include "core/layout.hpp"
+#include "guarded_arena.hpp"
 #include "python_raised.hpp"
 
 namespace pybuffer::fuzz {
 
 using ssize = Py_ssize_t;
-using Bytes = std::vector<unsigned char>;
+using pybuffer_test::Armed;
+using pybuffer_test::Bytes;
+using pybuffer_test::first_difference;
+using pybuffer_test::GuardedArena;
 
 // ---------------------------------------------------------------------------------------------
 // Reporting
@@ -45,79 +50,17 @@ using Bytes = std::vector<unsigned char>;
 // ---------------------------------------------------------------------------------------------
 // The interpreter
 
-/// Initialises the embedded interpreter once (LLVMFuzzerInitialize) and names the target in
-/// failure messages.
+/// Starts the embedded interpreter once (LLVMFuzzerInitialize; pybuffer_test::start_python)
+/// and names the target in failure messages.
 void start_python(const char *target);
 
 using pybuffer_test::Raised;
 using pybuffer_test::take_exception;
 using pybuffer_test::type_name;
 
-/// Fails unless `raised` is an exception of exactly `type` whose message contains `needle`.
+/// Fails unless `raised` is an exception of exactly `type` whose message contains `needle`
+/// (pybuffer_test::raised_matches).
 void expect_raised(const Raised &raised, PyObject *type, const char *needle, const char *what);
-
-// ---------------------------------------------------------------------------------------------
-// The guarded arena
-
-class GuardedArena {
- public:
-  explicit GuardedArena(std::size_t capacity);
-  ~GuardedArena();
-  GuardedArena(const GuardedArena &) = delete;
-  GuardedArena &operator=(const GuardedArena &) = delete;
-
-  /// Forgets all blocks; bytes handed out next follow a pattern derived from `salt`.
-  void reset(std::uint64_t salt);
-
-  /// `bytes` bytes aligned to `align` (a power of two, at most 64) after a guard gap of 16 to
-  /// 47 bytes. nullptr when the arena is full: callers skip the input.
-  char *allocate(std::size_t bytes, std::size_t align = 8);
-
-  /// Claims a trailing guard after the last block.
-  void close();
-
-  /// Poisons the guard gaps for AddressSanitizer (no-op without it) / makes them readable.
-  void arm();
-  void disarm();
-
-  Bytes image() const;
-  void restore(const Bytes &image);
-
-  /// True when [pointer, pointer + bytes) lies inside one handed-out block.
-  bool in_block(const void *pointer, std::size_t bytes) const;
-
-  char *base() const { return base_; }
-  std::size_t used() const { return used_; }
-
- private:
-  struct Block {
-    std::size_t offset;
-    std::size_t bytes;
-  };
-  void fill(std::size_t from, std::size_t to);
-
-  char *base_ = nullptr;
-  std::size_t capacity_ = 0;
-  std::size_t used_ = 0;
-  std::uint64_t salt_ = 0;
-  bool armed_ = false;
-  std::vector<Block> blocks_;
-};
-
-/// Arms the arena for the lifetime of the scope: the call under test runs inside one.
-class Armed {
- public:
-  explicit Armed(GuardedArena &arena) : arena_(arena) { arena_.arm(); }
-  ~Armed() { arena_.disarm(); }
-  Armed(const Armed &) = delete;
-  Armed &operator=(const Armed &) = delete;
-
- private:
-  GuardedArena &arena_;
-};
-
-/// Offset of the first byte at which two images differ, or -1.
-long first_difference(const Bytes &a, const Bytes &b);
 
 using FuzzCase = void (*)(FuzzedDataProvider &);
 
@@ -223,8 +166,9 @@ void ref_shape(const Py_buffer &view, ssize *shape);
 bool ref_contiguous_enumerated(const Py_buffer &view, char order);
 
 /// The documented contiguity rules, also for malformed views (README "Deliberate
-/// differences"): CPython's rules where CPython can judge, "not contiguous" where a view lacks
-/// what the rule needs (ndim outside 0..64, shape missing).
+/// differences"): the reference model's definitions (tests/common/reference_model.hpp) where
+/// they can read the view, "not contiguous" where a view lacks what the rule needs (ndim
+/// outside 0..64, shape missing).
 bool ref_contiguous_rules(const Py_buffer &view, char order);
 
 /// Whether the size fields agree as a copy needs before trusting contiguity: 0 <= ndim <= 64,

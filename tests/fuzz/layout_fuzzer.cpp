@@ -8,6 +8,7 @@
 // The core is linked into this program a second time, instrumented for coverage, so the
 // fuzzer is guided by the branches of the algorithms and not only of this harness.
 #include "fuzz_support.hpp"
+#include "reference_model.hpp"
 
 #include <cstring>
 #include <limits>
@@ -57,7 +58,6 @@ void fuzz_queries(FuzzedDataProvider &fdp) {
                                    : std::numeric_limits<ssize>::max();
     }
   }
-  arena->close();
   const Bytes before = arena->image();
 
   const char orders[] = {'C', 'F', 'A', consume_order(fdp, true)};
@@ -190,7 +190,6 @@ void fuzz_fill_strides(FuzzedDataProvider &fdp) {
                            ? itemsizes[fdp.ConsumeIntegralInRange(0, 9)]
                            : fdp.ConsumeIntegral<int>();
   const char order = consume_order(fdp, true);
-  arena->close();
   const Bytes before = arena->image();
   {
     Armed armed(*arena);
@@ -200,15 +199,14 @@ void fuzz_fill_strides(FuzzedDataProvider &fdp) {
 
   // The strides stored, in the order they are produced: each is itemsize times the extents
   // stepped over, and every one of them must be representable.
-  using wide = __int128;
   ssize expected[PYBUFFER_MAX_NDIM];
   bool overflow = false;
   const bool fortran = order == 'F';
   if (ndims >= 1 && ndims <= PYBUFFER_MAX_NDIM && shape != nullptr) {
-    wide step = itemsize;
+    pybuffer_test::Wide step = itemsize;
     for (int k = 0; k < ndims; ++k) {
       const int i = fortran ? k : ndims - 1 - k;
-      if (step > std::numeric_limits<ssize>::max() || step < std::numeric_limits<ssize>::min()) {
+      if (!pybuffer_test::fits_ssize(step)) {
         overflow = true;
         break;
       }
@@ -233,7 +231,7 @@ void fuzz_fill_strides(FuzzedDataProvider &fdp) {
   } else {
     FUZZ_CHECK(!raised.set, "%s raised %s", what, raised.message.c_str());
     Bytes predicted = before;
-    std::memcpy(predicted.data() + (reinterpret_cast<char *>(strides) - arena->base()), expected,
+    std::memcpy(predicted.data() + arena->offset_of(strides), expected,
                 sizeof(ssize) * static_cast<std::size_t>(ndims));
     const long at = first_difference(predicted, arena->image());
     FUZZ_CHECK(at < 0, "%s: arena byte %ld differs from the prediction (ndims %d, order %c)", what,
@@ -275,7 +273,6 @@ void fuzz_fill_info(FuzzedDataProvider &fdp) {
   const int flags = fdp.ConsumeIntegralInRange(0, 4) < 4
                         ? flag_values[fdp.ConsumeIntegralInRange(0, 11)]
                         : fdp.ConsumeIntegral<int>();
-  arena->close();
   const Bytes before = arena->image();
   const Py_ssize_t refs = obj != nullptr ? Py_REFCNT(obj) : 0;
   int result;
@@ -322,8 +319,7 @@ void fuzz_fill_info(FuzzedDataProvider &fdp) {
       "%s: wrong strides pointer", what);
   // Nothing outside the view may have changed.
   Bytes predicted = before;
-  std::memcpy(predicted.data() + (reinterpret_cast<char *>(view) - arena->base()), view,
-              sizeof(Py_buffer));
+  std::memcpy(predicted.data() + arena->offset_of(view), view, sizeof(Py_buffer));
   FUZZ_CHECK(first_difference(predicted, arena->image()) < 0, "%s wrote outside the view", what);
   FUZZ_CHECK(obj == nullptr || Py_REFCNT(obj) == refs + 1, "%s: obj not referenced once", what);
   {

@@ -13,8 +13,11 @@
 # SANITIZE                     PYBUFFER_SANITIZE of the build tree: an instrumented library
 #                              needs an instrumented program (compile and link flags)
 # PKG_CONFIG, DL_LIBS          pkg-config, and CMAKE_DL_LIBS for the consumer's own dladdr
-# VERSION_MAJOR, VERSION_MINOR the project version
+# VERSION                      the project version (CMake's, read from the header), which the
+#                              installed header, the config-version file and pybuffer.pc must
+#                              all state; the consumer checks pybuffer_version() against the header
 cmake_minimum_required(VERSION 3.20)
+include("${CMAKE_CURRENT_LIST_DIR}/../../cmake/PybufferVersion.cmake")
 
 function(run)
   cmake_parse_arguments(PARSE_ARGV 0 arg "" "WORKING_DIRECTORY" "COMMAND")
@@ -28,6 +31,22 @@ function(run)
     message(FATAL_ERROR "failed (${failed}): ${shown}")
   endif()
 endfunction()
+
+# Sets the environment variable `name` to the non-empty `dirs`, then its current value, joined
+# with ':' (the loader's and pkg-config's search order: first wins).
+function(prepend_to_environment name)
+  set(dirs ${ARGN})
+  if(DEFINED ENV{${name}} AND NOT "$ENV{${name}}" STREQUAL "")
+    list(APPEND dirs "$ENV{${name}}")
+  endif()
+  list(FILTER dirs EXCLUDE REGEX "^$")
+  list(JOIN dirs ":" joined)
+  set(ENV{${name}} "${joined}")
+endfunction()
+
+string(REPLACE "." ";" version_parts "${VERSION}")
+list(GET version_parts 0 VERSION_MAJOR)
+list(GET version_parts 1 VERSION_MINOR)
 
 set(sanitize_flags "")
 if(SANITIZE)
@@ -71,6 +90,15 @@ if(STEP STREQUAL "install")
       message(FATAL_ERROR "${file} refers to pybuffer_core")
     endif()
   endforeach()
+
+  # The version is written once, in the header: what is installed must say the same.
+  pybuffer_header_version("${PREFIX}/${INCLUDEDIR}/pybuffer/pybuffer.h" header_version)
+  set(PACKAGE_FIND_VERSION "${VERSION}")
+  include("${lib}/cmake/pybuffer/pybufferConfigVersion.cmake")
+  if(NOT header_version STREQUAL VERSION OR NOT PACKAGE_VERSION STREQUAL VERSION)
+    message(FATAL_ERROR "versions disagree: header ${header_version}, CMake project ${VERSION}, "
+                        "pybufferConfigVersion.cmake ${PACKAGE_VERSION}")
+  endif()
 
   # SameMajorVersion: any version up to ours within our major is accepted, the next major is
   # not (its SONAME would differ).
@@ -136,14 +164,14 @@ elseif(STEP STREQUAL "pkg_config")
   if(failed)
     message(FATAL_ERROR "${PYTHON} cannot report its pkg-config directory")
   endif()
-  set(pc_path "${PREFIX}/${LIBDIR}/pkgconfig")
-  if(python_pc_dir)
-    string(APPEND pc_path ":${python_pc_dir}")
+  prepend_to_environment(PKG_CONFIG_PATH "${PREFIX}/${LIBDIR}/pkgconfig" "${python_pc_dir}")
+  set(pc_path "$ENV{PKG_CONFIG_PATH}")
+
+  execute_process(COMMAND "${PKG_CONFIG}" --modversion pybuffer OUTPUT_VARIABLE pc_version
+                  OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE failed)
+  if(failed OR NOT pc_version STREQUAL VERSION)
+    message(FATAL_ERROR "pybuffer.pc states version '${pc_version}', the header ${VERSION}")
   endif()
-  if(DEFINED ENV{PKG_CONFIG_PATH} AND NOT "$ENV{PKG_CONFIG_PATH}" STREQUAL "")
-    string(APPEND pc_path ":$ENV{PKG_CONFIG_PATH}")
-  endif()
-  set(ENV{PKG_CONFIG_PATH} "${pc_path}")
 
   execute_process(COMMAND "${PKG_CONFIG}" --cflags --libs pybuffer python3-embed
                   OUTPUT_VARIABLE flags OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE failed)
@@ -162,16 +190,9 @@ elseif(STEP STREQUAL "pkg_config")
 
   # No RPATH here, as with any plain compiler invocation: the loader is told where both the
   # installed pybuffer and the interpreter's library are.
-  set(library_path "${PREFIX}/${LIBDIR}")
   execute_process(COMMAND "${PKG_CONFIG}" --variable=libdir python3-embed
                   OUTPUT_VARIABLE python_libdir OUTPUT_STRIP_TRAILING_WHITESPACE)
-  if(python_libdir)
-    string(APPEND library_path ":${python_libdir}")
-  endif()
-  if(DEFINED ENV{LD_LIBRARY_PATH} AND NOT "$ENV{LD_LIBRARY_PATH}" STREQUAL "")
-    string(APPEND library_path ":$ENV{LD_LIBRARY_PATH}")
-  endif()
-  set(ENV{LD_LIBRARY_PATH} "${library_path}")
+  prepend_to_environment(LD_LIBRARY_PATH "${PREFIX}/${LIBDIR}" "${python_libdir}")
   run(COMMAND "${program}")
 
 else()

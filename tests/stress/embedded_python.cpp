@@ -1,30 +1,17 @@
 #include "embedded_python.hpp"
 
+#include "python_start.hpp"
+
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
-// The interpreter is never finalised before LeakSanitizer looks (and keeps interned strings,
-// type caches and module state for the life of the process, some behind pointers it cannot
-// follow), so allocations made inside libpython are not reported. pybuffer's own allocations
-// still are; Python objects leaked through a reference-count mistake are caught by the
-// suites' reference-count checks.
-extern "C" const char *__lsan_default_suppressions() {
-  return "leak:libpython\n";
-}
-
 namespace pybuffer::stress {
 namespace {
 
 PyObject *globals = nullptr;  // the namespace eval() and run_with() use
-
-std::string describe_pending() {
-  const Raised raised = take_exception();
-  if (!raised.set) return "(no exception)";
-  return std::string(type_name(raised.type)) + ": " + raised.message;
-}
 
 long env_long(const char *name, long fallback) {
   const char *text = std::getenv(name);
@@ -42,14 +29,13 @@ void PythonEnvironment::SetUp() {
   // pointer into a freed or moved buffer (a user's setting is kept).
   setenv("PYTHONMALLOC", "malloc", 0);
 #endif
-  Py_InitializeEx(0);
-  ASSERT_TRUE(Py_IsInitialized());
+  ASSERT_TRUE(pybuffer_test::start_python());
   globals = PyDict_New();
   ASSERT_NE(globals, nullptr);
   PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins());
   PyObject *done =
       PyRun_String("import array, struct, _testbuffer\n", Py_file_input, globals, globals);
-  ASSERT_NE(done, nullptr) << describe_pending();
+  ASSERT_NE(done, nullptr) << pybuffer_test::take_exception_text();
   Py_DECREF(done);
 }
 
@@ -61,7 +47,8 @@ void PythonEnvironment::TearDown() {
 
 Ref eval(const std::string &expression) {
   PyObject *result = PyRun_String(expression.c_str(), Py_eval_input, globals, globals);
-  if (result == nullptr) ADD_FAILURE() << expression << " raised " << describe_pending();
+  if (result == nullptr)
+    ADD_FAILURE() << expression << " raised " << pybuffer_test::take_exception_text();
   return Ref(result);
 }
 
@@ -79,14 +66,9 @@ Raised run_with(PyObject *obj, const std::string &statements) {
 }
 
 ::testing::AssertionResult raised_like(const Raised &raised, PyObject *type, const char *needle) {
-  const char *want = type_name(type);
-  if (!raised.set) return ::testing::AssertionFailure() << "expected " << want << ", none raised";
-  if (raised.type != type || raised.message.find(needle) == std::string::npos) {
-    return ::testing::AssertionFailure()
-           << "expected " << want << " containing \"" << needle << "\", got "
-           << type_name(raised.type) << ": " << raised.message;
-  }
-  return ::testing::AssertionSuccess();
+  if (pybuffer_test::raised_matches(raised, type, needle)) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "expected " << type_name(type) << " containing \""
+                                       << needle << "\", got " << pybuffer_test::describe(raised);
 }
 
 std::size_t resident_bytes() {

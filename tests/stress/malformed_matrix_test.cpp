@@ -17,44 +17,26 @@
 #include <pybuffer/pybuffer.h>
 
 #include "embedded_python.hpp"
+#include "guarded_buffer.hpp"
 
 namespace pybuffer::stress {
 namespace {
 
 constexpr Py_ssize_t ssize_min = std::numeric_limits<Py_ssize_t>::min();
 
-// `bytes` usable bytes between two 32-byte guards, all of them filled with a pattern and
-// remembered, so that any write (inside or around the usable part) is visible.
-class Guarded {
+// `bytes` usable bytes between two guards, all patterned, so that any write (inside or around
+// the usable part) is visible; untouched() is the gtest form of first_change().
+class Guarded : public pybuffer_test::GuardedBuffer {
  public:
-  explicit Guarded(std::size_t bytes) : storage_(bytes + 2 * guard) {
-    for (std::size_t i = 0; i < storage_.size(); ++i) {
-      storage_[i] = static_cast<unsigned char>(0xA5 ^ (i * 37));
-    }
-    snapshot_ = storage_;
-  }
-  char *data() { return reinterpret_cast<char *>(storage_.data() + guard); }
-  template <typename T>
-  T *as() {
-    return reinterpret_cast<T *>(data());
-  }
-  /// Remembers the current contents as the reference for untouched().
-  void remember() { snapshot_ = storage_; }
+  using GuardedBuffer::GuardedBuffer;
+  char *data() { return as<char>(); }
   ::testing::AssertionResult untouched() const {
-    for (std::size_t i = 0; i < storage_.size(); ++i) {
-      if (storage_[i] != snapshot_[i]) {
-        return ::testing::AssertionFailure()
-               << "byte " << static_cast<long>(i) - static_cast<long>(guard)
-               << (i < guard || i >= storage_.size() - guard ? " (a guard)" : "") << " changed";
-      }
-    }
-    return ::testing::AssertionSuccess();
+    long offset = 0;
+    if (!first_change(&offset)) return ::testing::AssertionSuccess();
+    const bool in_guard = offset < 0 || offset >= static_cast<long>(size());
+    return ::testing::AssertionFailure()
+           << "byte " << offset << (in_guard ? " (a guard)" : "") << " changed";
   }
-
- private:
-  static constexpr std::size_t guard = 32;  // keeps data() 16-byte aligned
-  std::vector<unsigned char> storage_;
-  std::vector<unsigned char> snapshot_;
 };
 
 Py_buffer make_view(void *buf, Py_ssize_t len, Py_ssize_t itemsize, int ndim, Py_ssize_t *shape,

@@ -44,21 +44,16 @@ struct Arenas {
     src.reset(rng());
     dst.reset(rng());
   }
-  void close() {
-    src.close();
-    dst.close();
-  }
 };
 
 /// A source (source_options) and a destination (destination_options) of `problem` in the
-/// freshly reset arenas, which are then closed. False when either cannot be built.
+/// freshly reset arenas. False when either cannot be built.
 inline bool build_pair(Rng &rng, Arenas &arenas, const Problem &problem, Layout &src, Layout &dst) {
   arenas.reset(rng);
   if (!build_layout(rng, arenas.src, problem, source_options(), src) ||
       !build_layout(rng, arenas.dst, problem, destination_options(), dst)) {
     return false;
   }
-  arenas.close();
   return true;
 }
 
@@ -66,7 +61,7 @@ inline bool build_pair(Rng &rng, Arenas &arenas, const Problem &problem, Layout 
 enum class LayoutSide { source, destination };
 
 /// A layout of `problem` on `side` (with that side's options) and room for its items packed,
-/// at a random alignment of 1-16, in the other arena; both reset first and closed after.
+/// at a random alignment of 1-16, in the other arena; both reset first.
 /// False when either cannot be built.
 inline bool build_with_packed(Rng &rng, Arenas &arenas, const Problem &problem, LayoutSide side,
                               Layout &layout, char *&packed) {
@@ -79,12 +74,12 @@ inline bool build_with_packed(Rng &rng, Arenas &arenas, const Problem &problem, 
   packed = (source ? arenas.dst : arenas.src)
                .allocate(static_cast<std::size_t>(problem.items * problem.itemsize),
                          static_cast<std::size_t>(uniform(rng, 1, 16)));
-  arenas.close();
   return packed != nullptr;
 }
 
 /// What a copy must leave in the arenas: the destination as the naive copy of the first
-/// `count` items from `from` to `to` predicts (reference.cpp), the source as it was.
+/// `count` items from `from` to `to` predicts (tests/common/reference_model.cpp), the source as it
+/// was.
 struct Prediction {
   Bytes source;
   Bytes destination;

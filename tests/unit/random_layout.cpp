@@ -167,8 +167,8 @@ class Builder {
 
  private:
   char *allocate(ssize bytes, std::size_t align) {
-    return arena_.allocate(static_cast<std::size_t>(bytes), align,
-                           static_cast<std::size_t>(uniform(rng_, 1, 24)));
+    const auto gap = static_cast<std::size_t>(uniform(rng_, 1, 24));
+    return arena_.allocate_after(gap, static_cast<std::size_t>(bytes), align);
   }
 
   Rng &rng_;

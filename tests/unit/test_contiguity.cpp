@@ -1,5 +1,6 @@
 // is_c_contiguous, is_f_contiguous and is_contiguous against CPython's definitions written
-// out in reference.cpp, on random well-formed views and on hand-picked edge cases.
+// out in tests/common/reference_model.cpp, on random well-formed views and on hand-picked edge
+// cases.
 #include <algorithm>
 #include <limits>
 #include <vector>

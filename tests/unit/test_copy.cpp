@@ -1,6 +1,6 @@
 // copy_all, gather and scatter on random layouts in guarded arenas. Each case predicts the
-// destination arena byte for byte with the naive item-by-item copy (reference.cpp) and
-// also checks that the source arena was left alone.
+// destination arena byte for byte with the naive item-by-item copy
+// (tests/common/reference_model.cpp) and also checks that the source arena was left alone.
 #include <gtest/gtest.h>
 
 #include "arena.hpp"
@@ -68,7 +68,6 @@ TEST(CopyAll, LargeShapesMatchItemByItemCopy) {
     Layout dst;
     ASSERT_TRUE(build_layout(rng, arenas.src, problem, source, src));
     ASSERT_TRUE(build_layout(rng, arenas.dst, problem, destination, dst));
-    arenas.close();
     Bytes expected = arenas.dst.image();
     ref_copy(dst.addresses('C'), src.addresses('C'), static_cast<std::size_t>(problem.items),
              problem.itemsize, arenas.dst.base(), expected);

@@ -95,7 +95,6 @@ TEST(CopyBetween, OverlappingViewsCopyAsIfThroughATemporary) {
     Layout src;
     Layout dst;
     ASSERT_TRUE(place_overlapping(rng, arena, problem, kind, src, dst));
-    arena.close();
     Bytes expected = arena.image();
     const std::vector<char *> from = src.addresses('C');
     const std::vector<char *> to = dst.addresses('C');

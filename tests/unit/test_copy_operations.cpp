@@ -1,7 +1,7 @@
 // to_contiguous, from_contiguous and copy_views: CPython's three copy operations on views, as
 // core offers them whole. Random layouts are predicted with the naive item-by-item copy
-// (reference.cpp); the argument rules (order, len, shape) are checked case by case, each
-// failure leaving both arenas untouched.
+// (tests/common/reference_model.cpp); the argument rules (order, len, shape) are checked case by
+// case, each failure leaving both arenas untouched.
 #include <gtest/gtest.h>
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 // The layout module's three computations, each checked on its own: packed_strides against
-// exact products (reference.cpp), span against the lowest and highest item address of random
-// layouts, is_packed against CPython's packedness rule on hand-picked views.
+// exact products (tests/common/reference_model.cpp), span against the lowest and highest item
+// address of random layouts, is_packed against CPython's packedness rule on hand-picked views.
 #include <algorithm>
 #include <limits>
 #include <vector>

@@ -1,5 +1,5 @@
-// pointer_at against the definition of an item's address (reference.cpp), on layouts whose
-// PIL pointer tables really exist, and each of its failure statuses.
+// pointer_at against the definition of an item's address (tests/common/reference_model.cpp), on
+// layouts whose PIL pointer tables really exist, and each of its failure statuses.
 #include <limits>
 #include <vector>
 

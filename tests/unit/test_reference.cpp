@@ -56,7 +56,6 @@ TEST(Reference, DestinationLayoutsHaveDisjointItemsInsideTheArena) {
     arena.reset(rng());
     Layout layout;
     ASSERT_TRUE(build_layout(rng, arena, problem, destination_options(), layout));
-    arena.close();
     std::vector<char *> items = layout.addresses('C');
     ASSERT_EQ(items.size(), static_cast<std::size_t>(problem.items));
     std::sort(items.begin(), items.end());

@@ -1,5 +1,5 @@
-// fill_contiguous_strides against exact products (reference.cpp): C order for every order
-// character but 'F', every ndim 0..64, and "nothing written" whenever it fails.
+// fill_contiguous_strides against exact products (tests/common/reference_model.cpp): C order for
+// every order character but 'F', every ndim 0..64, and "nothing written" whenever it fails.
 #include <limits>
 #include <vector>
 

@@ -1,14 +1,18 @@
-#include "reference.hpp"
+#include "reference_model.hpp"
 
 #include <cstring>
 #include <limits>
 
-namespace pybuffer::unit {
+namespace pybuffer_test {
 
 Wide wide_mul(Wide a, Wide b) {
   if (a == 0 || b == 0) return 0;
-  if (a >= too_big || b >= too_big || a > too_big / b) return too_big;
-  return a * b;
+  const Wide size_a = a < 0 ? -a : a;
+  const Wide size_b = b < 0 ? -b : b;
+  const Wide size = size_a >= too_big || size_b >= too_big || size_a > too_big / size_b
+                        ? too_big
+                        : size_a * size_b;
+  return (a < 0) != (b < 0) ? -size : size;
 }
 
 bool fits_ssize(Wide value) {
@@ -21,7 +25,7 @@ Wide extent_product(const ssize *shape, int first, int last) {
   return product;
 }
 
-bool ref_is_c_contiguous(const core::View &view) {
+bool ref_is_c_contiguous(const pybuffer::core::View &view) {
   if (view.len == 0 || view.strides == nullptr) return true;
   for (int i = 0; i < view.ndim; ++i) {
     if (view.shape[i] <= 1) continue;
@@ -31,7 +35,7 @@ bool ref_is_c_contiguous(const core::View &view) {
   return true;
 }
 
-bool ref_is_f_contiguous(const core::View &view) {
+bool ref_is_f_contiguous(const pybuffer::core::View &view) {
   if (view.len == 0) return true;
   if (view.strides == nullptr) {
     if (view.ndim <= 1) return true;
@@ -47,7 +51,7 @@ bool ref_is_f_contiguous(const core::View &view) {
   return true;
 }
 
-bool ref_is_contiguous(const core::View &view, char order) {
+bool ref_is_contiguous(const pybuffer::core::View &view, char order) {
   if (view.suboffsets != nullptr) return false;
   if (order == 'C') return ref_is_c_contiguous(view);
   if (order == 'F') return ref_is_f_contiguous(view);
@@ -123,4 +127,4 @@ void ref_copy(const std::vector<char *> &dst, const std::vector<char *> &src, st
   }
 }
 
-}  // namespace pybuffer::unit
+}  // namespace pybuffer_test
