@@ -13,6 +13,11 @@
 // Start-up aborts unless every pair is two different functions, each defined in the file
 // expected (dladdr), and both answer every case alike.
 //
+// Every case has three rows: <case>/ours and <case>/host, each Google Benchmark's loop around
+// the one call, and <case>/paired, where the two alternate in short batches and the counters
+// ours_ns, host_ns and ratio (ours / host) come from the same stretch of machine time. On a
+// shared machine the paired ratio is the one to trust; the separate rows show the spread.
+//
 // Run with --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 // --benchmark_enable_random_interleaving=true; bench/results_table.py calls renders the CSVs.
 #include <Python.h>
@@ -22,9 +27,12 @@
 #include <limits.h>
 #include <stdlib.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #ifndef PYBUFFER_BENCH_HOST_ID
 #error "PYBUFFER_BENCH_HOST_ID, _HOST_VERSION, _HOST_LIBRARY and _OURS_LIBRARY come from CMake"
@@ -158,49 +166,104 @@ void make_inputs() {
 Py_ssize_t g_indices_3d[3] = {1, 2, 3};
 
 // ---------------------------------------------------------------------------------------------
-// The timed loops. Each is one function for both sides, so the machine code around the call
-// is identical; only the pointer in `api` differs.
+// The calls timed: one functor per kind of case, inlined into the loops below, so the machine
+// code around the call is the same for both sides; only the pointer in `api` differs. Each
+// returns what the call returned, for DoNotOptimize. check_agreement() has already shown that
+// every call succeeds on these inputs.
 
-void check_buffer(benchmark::State &state, const Api *api, PyObject *obj) {
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(api->PyObject_CheckBuffer(obj));
-  }
-}
+struct CheckBuffer {
+  PyObject *obj;
+  int operator()(const Api *api) const { return api->PyObject_CheckBuffer(obj); }
+};
 
-void get_release(benchmark::State &state, const Api *api, PyObject *obj, int flags) {
-  Py_buffer view;
-  int failed = 0;
-  for (auto _ : state) {
-    failed |= api->PyObject_GetBuffer(obj, &view, flags);
-    api->PyBuffer_Release(&view);
+struct GetRelease {
+  PyObject *obj;
+  int flags;
+  int operator()(const Api *api) const {
+    Py_buffer view;
+    const int result = api->PyObject_GetBuffer(obj, &view, flags);
+    if (result == 0) api->PyBuffer_Release(&view);
     benchmark::ClobberMemory();  // the view was written and read back: keep each round trip
+    return result;
   }
-  if (failed != 0) state.SkipWithError("PyObject_GetBuffer failed");
-}
+};
 
-void is_contiguous(benchmark::State &state, const Api *api, Py_buffer *view, char order) {
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(api->PyBuffer_IsContiguous(view, order));
-  }
-}
+struct IsContiguous {
+  Py_buffer *view;
+  char order;
+  int operator()(const Api *api) const { return api->PyBuffer_IsContiguous(view, order); }
+};
 
-void get_pointer(benchmark::State &state, const Api *api, Py_buffer *view, Py_ssize_t *indices) {
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(api->PyBuffer_GetPointer(view, indices));
-  }
-}
+struct GetPointer {
+  Py_buffer *view;
+  Py_ssize_t *indices;
+  void *operator()(const Api *api) const { return api->PyBuffer_GetPointer(view, indices); }
+};
 
-void fill_release(benchmark::State &state, const Api *api, PyObject *obj, int flags) {
-  Py_buffer view;
-  char *const buf = PyBytes_AS_STRING(obj);
-  const Py_ssize_t len = PyBytes_GET_SIZE(obj);
-  int failed = 0;
-  for (auto _ : state) {
-    failed |= api->PyBuffer_FillInfo(&view, obj, buf, len, 1, flags);
-    api->PyBuffer_Release(&view);
+struct FillRelease {
+  PyObject *obj;  // a bytes object, exporting its own storage
+  int flags;
+  int operator()(const Api *api) const {
+    Py_buffer view;
+    const int result =
+        api->PyBuffer_FillInfo(&view, obj, PyBytes_AS_STRING(obj), PyBytes_GET_SIZE(obj), 1, flags);
+    if (result == 0) api->PyBuffer_Release(&view);
     benchmark::ClobberMemory();
+    return result;
   }
-  if (failed != 0) state.SkipWithError("PyBuffer_FillInfo failed");
+};
+
+// Every row carries the paired counters (the CSV reporter wants the same columns in every
+// row); only <case>/paired fills them.
+void set_paired_counters(benchmark::State &state, double ours_ns, double host_ns) {
+  state.counters["ours_ns"] = ours_ns;
+  state.counters["host_ns"] = host_ns;
+  state.counters["ratio"] = host_ns > 0 ? ours_ns / host_ns : 0;
+}
+
+// <case>/ours and <case>/host: Google Benchmark's own loop around one call.
+template <typename Call>
+void timed(benchmark::State &state, const Api *api, Call call) {
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(call(api));
+  }
+  set_paired_counters(state, 0, 0);
+}
+
+// <case>/paired: ours and the host alternate in batches of a few microseconds, the side
+// going first swapped every round, so both see the same machine (the other engineers' jobs,
+// the VM's neighbours, frequency). Each side's time per call is its median batch, which
+// drops batches hit by a preemption; ratio is ours over host. The row's own time is that of
+// a round (two batches) and means nothing.
+template <typename Call>
+void paired(benchmark::State &state, Call call) {
+  using Clock = std::chrono::steady_clock;
+  constexpr int batch = 256;
+  std::vector<double> batches[2];  // nanoseconds per batch: ours, host
+  for (auto &side : batches) side.reserve(static_cast<std::size_t>(state.max_iterations));
+  const Api *const apis[2] = {&g_ours, &g_host};
+  int first = 0;
+  for (auto _ : state) {
+    for (int k = 0; k < 2; ++k) {
+      const int side = first ^ k;
+      const Api *const api = apis[side];
+      const auto start = Clock::now();
+      for (int i = 0; i < batch; ++i) {
+        benchmark::DoNotOptimize(call(api));
+      }
+      const auto stop = Clock::now();
+      batches[side].push_back(std::chrono::duration<double, std::nano>(stop - start).count());
+    }
+    first ^= 1;
+  }
+  double per_call[2] = {0, 0};
+  for (int side = 0; side < 2; ++side) {
+    std::vector<double> &times = batches[side];
+    if (times.empty()) continue;
+    std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
+    per_call[side] = times[times.size() / 2] / batch;
+  }
+  set_paired_counters(state, per_call[0], per_call[1]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -265,31 +328,37 @@ void check_agreement() {
 
 // ---------------------------------------------------------------------------------------------
 
-// Registers `run` twice, as <name>/ours then <name>/host, adjacent in the default order.
-template <typename Run, typename... Args>
-void add_pair(const std::string &name, Run run, Args... args) {
+// The cases in registration order, for the report (random interleaving shuffles the rows).
+std::string g_case_order;
+
+// Registers <name>/ours, <name>/host and <name>/paired, adjacent in the default order.
+template <typename Call>
+void add_case(const std::string &name, Call call) {
+  g_case_order += (g_case_order.empty() ? "" : " ") + name;
   for (const Api *api : {&g_ours, &g_host}) {
-    benchmark::RegisterBenchmark((name + "/" + api->name).c_str(), run, api, args...)
+    benchmark::RegisterBenchmark((name + "/" + api->name).c_str(), timed<Call>, api, call)
         ->Unit(benchmark::kNanosecond);
   }
+  benchmark::RegisterBenchmark((name + "/paired").c_str(), paired<Call>, call)
+      ->Unit(benchmark::kNanosecond);
 }
 
 void register_benchmarks() {
-  add_pair("CheckBuffer/bytes", check_buffer, g_in.bytes);
-  add_pair("CheckBuffer/int", check_buffer, g_in.integer);
-  add_pair("GetBuffer+Release/SIMPLE/bytes", get_release, g_in.bytes, PyBUF_SIMPLE);
-  add_pair("GetBuffer+Release/SIMPLE/bytearray", get_release, g_in.bytearray, PyBUF_SIMPLE);
-  add_pair("GetBuffer+Release/SIMPLE/memoryview", get_release, g_in.memoryview, PyBUF_SIMPLE);
-  add_pair("GetBuffer+Release/FULL_RO/memoryview-2d", get_release, g_in.memoryview_2d,
-           PyBUF_FULL_RO);
-  for (const char order : {'C', 'F', 'A'}) {
-    add_pair(std::string("IsContiguous/1d/") + order, is_contiguous, &g_in.view_1d, order);
+  add_case("CheckBuffer/bytes", CheckBuffer{g_in.bytes});
+  add_case("CheckBuffer/int", CheckBuffer{g_in.integer});
+  add_case("GetBuffer+Release/SIMPLE/bytes", GetRelease{g_in.bytes, PyBUF_SIMPLE});
+  add_case("GetBuffer+Release/SIMPLE/bytearray", GetRelease{g_in.bytearray, PyBUF_SIMPLE});
+  add_case("GetBuffer+Release/SIMPLE/memoryview", GetRelease{g_in.memoryview, PyBUF_SIMPLE});
+  add_case("GetBuffer+Release/FULL_RO/memoryview-2d",
+           GetRelease{g_in.memoryview_2d, PyBUF_FULL_RO});
+  for (Py_buffer *view : {&g_in.view_1d, &g_in.view_3d}) {
+    for (const char order : {'C', 'F', 'A'}) {
+      add_case(std::string("IsContiguous/") + (view == &g_in.view_1d ? "1d/" : "3d/") + order,
+               IsContiguous{view, order});
+    }
   }
-  for (const char order : {'C', 'F', 'A'}) {
-    add_pair(std::string("IsContiguous/3d/") + order, is_contiguous, &g_in.view_3d, order);
-  }
-  add_pair("GetPointer/3d", get_pointer, &g_in.view_3d, g_indices_3d);
-  add_pair("FillInfo+Release/FULL_RO/bytes", fill_release, g_in.bytes, PyBUF_FULL_RO);
+  add_case("GetPointer/3d", GetPointer{&g_in.view_3d, g_indices_3d});
+  add_case("FillInfo+Release/FULL_RO/bytes", FillRelease{g_in.bytes, PyBUF_FULL_RO});
 }
 
 }  // namespace
@@ -316,6 +385,7 @@ int main(int argc, char **argv) {
   benchmark::AddCustomContext("ours_library", real_path(PYBUFFER_BENCH_OURS_LIBRARY));
   benchmark::AddCustomContext("ours_names", "CPython's plain names, dlsym on libpybuffer's handle");
   register_benchmarks();
+  benchmark::AddCustomContext("cases", g_case_order);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   // No Py_Finalize: the views and inputs live until exit, and finalising measures nothing.
