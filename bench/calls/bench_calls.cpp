@@ -380,7 +380,9 @@ int main(int argc, char **argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::AddCustomContext("host", PYBUFFER_BENCH_HOST_ID);
-  benchmark::AddCustomContext("host_version", Py_GetVersion());
+  std::string version = Py_GetVersion();  // 3.9's spans two lines
+  for (char &c : version) c = c == '\n' ? ' ' : c;
+  benchmark::AddCustomContext("host_version", version);
   benchmark::AddCustomContext("host_library", real_path(PYBUFFER_BENCH_HOST_LIBRARY));
   benchmark::AddCustomContext("ours_library", real_path(PYBUFFER_BENCH_OURS_LIBRARY));
   benchmark::AddCustomContext("ours_names", "CPython's plain names, dlsym on libpybuffer's handle");
