@@ -101,12 +101,14 @@ void load_apis() {
   const std::string ours_file = real_path(PYBUFFER_BENCH_OURS_LIBRARY);
   // RTLD_NOLOAD: a handle to the libpython already serving this process, never a second one.
   void *host = dlopen(PYBUFFER_BENCH_HOST_LIBRARY, RTLD_NOW | RTLD_NOLOAD);
-  if (host == nullptr) {
-    fail(std::string("the running libpython is not ") + host_file + ": " + dlerror());
-  }
+  // (A refused RTLD_NOLOAD leaves no dlerror() text.)
+  if (host == nullptr) fail(host_file + " is not loaded: the running libpython is another");
   if (dlsym(host, "pybuffer_version") != nullptr) fail(host_file + " exports pybuffer_version");
   void *ours = dlopen(PYBUFFER_BENCH_OURS_LIBRARY, RTLD_NOW | RTLD_LOCAL);
-  if (ours == nullptr) fail(std::string("cannot load ") + ours_file + ": " + dlerror());
+  if (ours == nullptr) {
+    const char *why = dlerror();
+    fail("cannot load " + ours_file + ": " + (why != nullptr ? why : "?"));
+  }
   if (dlsym(ours, "pybuffer_version") == nullptr) fail(ours_file + " is not libpybuffer");
   load(g_host, host, host_file);
   load(g_ours, ours, ours_file);
