@@ -11,16 +11,6 @@ namespace {
 
 constexpr ssize kMinStride = std::numeric_limits<ssize>::min();
 
-bool ndim_in_range(int ndim) {
-  return ndim >= 0 && ndim <= max_ndim;
-}
-
-// Contiguity reads only strides and shape: the size the walk reports is not its business.
-bool strides_are_packed(const View &view, int first, int step) {
-  ssize bytes = 0;
-  return is_packed(view, first, step, &bytes);
-}
-
 }  // namespace
 
 int packed_strides(int ndim, const ssize *shape, ssize itemsize, char order, ssize *strides) {
@@ -77,42 +67,6 @@ Status check_sizes(const View &view) {
   return ok_status();
 }
 
-bool is_c_contiguous(const View &view) {
-  if (!ndim_in_range(view.ndim)) return false;
-  if (view.len == 0 || view.strides == nullptr) return true;
-  if (view.ndim > 0 && view.shape == nullptr) return false;
-  return strides_are_packed(view, view.ndim - 1, -1);
-}
-
-bool is_f_contiguous(const View &view) {
-  if (!ndim_in_range(view.ndim)) return false;
-  if (view.len == 0) return true;
-  if (view.strides == nullptr) {
-    // Implicitly C-contiguous: also Fortran-contiguous when at most one extent exceeds 1.
-    if (view.ndim <= 1) return true;
-    if (view.shape == nullptr) return false;
-    int long_dims = 0;
-    for (int i = 0; i < view.ndim; ++i) long_dims += view.shape[i] > 1;
-    return long_dims <= 1;
-  }
-  if (view.ndim > 0 && view.shape == nullptr) return false;
-  return strides_are_packed(view, 0, 1);
-}
-
-bool is_contiguous(const View &view, char order) {
-  if (view.suboffsets != nullptr) return false;
-  switch (order) {
-    case 'C':
-      return is_c_contiguous(view);
-    case 'F':
-      return is_f_contiguous(view);
-    case 'A':
-      return is_c_contiguous(view) || is_f_contiguous(view);
-    default:
-      return false;
-  }
-}
-
 Status check_geometry(const View &view, Geometry &out) {
   if (!ndim_in_range(view.ndim)) return {Code::ndim_out_of_range, -1, view.ndim};
   if (view.itemsize <= 0) return {Code::bad_itemsize, -1, view.itemsize};
@@ -156,38 +110,6 @@ Status check_geometry(const View &view, Geometry &out) {
     const int overflow = packed_strides(view.ndim, out.shape, view.itemsize, 'C', out.strides);
     if (overflow >= 0) return {Code::size_overflow, overflow, 0, 0, "the contiguous strides"};
   }
-  return ok_status();
-}
-
-Status pointer_at(const View &view, const ssize *indices, void **out) {
-  if (!ndim_in_range(view.ndim)) return {Code::ndim_out_of_range, -1, view.ndim};
-  if (view.ndim > 0 && indices == nullptr) return {Code::null_argument, -1, 0, 0, "indices"};
-  if (view.ndim > 0 && view.strides == nullptr) {
-    return {Code::missing_strides, -1, 0, 0, "it has no strides to step by"};
-  }
-  // Every index is checked before the first step: a pointer table is read only when the
-  // whole index addresses an item (an empty view may have no tables at all, or buf NULL).
-  for (int i = 0; i < view.ndim && view.shape != nullptr; ++i) {
-    if (view.shape[i] < 0) return {Code::negative_shape, i, view.shape[i]};
-    if (indices[i] < 0 || indices[i] >= view.shape[i]) {
-      return {Code::index_out_of_range, i, indices[i], view.shape[i]};
-    }
-  }
-  // The address is computed as an integer, wrapping as CPython's pointer arithmetic does in
-  // practice: buf may be NULL (an empty exporter) and a stride times an index need not point
-  // into any object until the last step, so char * arithmetic would be undefined.
-  std::uintptr_t address = reinterpret_cast<std::uintptr_t>(view.buf);
-  for (int i = 0; i < view.ndim; ++i) {
-    address +=
-        static_cast<std::uintptr_t>(view.strides[i]) * static_cast<std::uintptr_t>(indices[i]);
-    if (view.suboffsets != nullptr && view.suboffsets[i] >= 0) {
-      // Pointer tables promise no alignment to the reader.
-      std::uintptr_t stored;
-      std::memcpy(&stored, reinterpret_cast<const void *>(address), sizeof stored);
-      address = stored + static_cast<std::uintptr_t>(view.suboffsets[i]);
-    }
-  }
-  *out = reinterpret_cast<void *>(address);
   return ok_status();
 }
 

@@ -9,7 +9,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 
+#include "assert.hpp"
 #include "checked_math.hpp"
 #include "status.hpp"
 #include "types.hpp"
@@ -41,10 +44,11 @@ struct Geometry {
 /// CPython's contiguity rules, exactly (a zero-length view is contiguous in every order).
 /// Like CPython's they read only shape and strides, never len; a view they cannot read
 /// (ndim outside 0..64, shape missing where needed) is reported as not contiguous.
-/// Copies must also pass check_sizes before trusting a contiguous answer.
-bool is_c_contiguous(const View &view);
-bool is_f_contiguous(const View &view);
-bool is_contiguous(const View &view, char order);
+/// Copies must also pass check_sizes before trusting a contiguous answer. Inline (below):
+/// they are the whole per-call work of PyBuffer_IsContiguous.
+inline bool is_c_contiguous(const View &view);
+inline bool is_f_contiguous(const View &view);
+inline bool is_contiguous(const View &view, char order);
 
 /// The size fields agree: 0 <= ndim <= 64, len >= 0 and, when the view has a shape,
 /// itemsize > 0, every extent >= 0 and len == product(shape) * itemsize without overflow.
@@ -55,8 +59,9 @@ Status check_sizes(const View &view);
 /// Validates a view for copying and fills out its explicit shape and strides.
 Status check_geometry(const View &view, Geometry &out);
 
-/// The address of the item at `indices`, following suboffsets.
-Status pointer_at(const View &view, const ssize *indices, void **out);
+/// The address of the item at `indices`, following suboffsets. Every index is checked against
+/// its extent first. Inline (below): it is the whole per-call work of PyBuffer_GetPointer.
+inline Status pointer_at(const View &view, const ssize *indices, void **out);
 
 /// Contiguous strides for `shape` in Fortran order for 'F' and C order for anything else.
 /// Nothing is written unless the whole result is representable.
@@ -89,16 +94,30 @@ int packed_strides(int ndim, const ssize *shape, ssize itemsize, char order, ssi
 /// extent > 1 follows). `*bytes` receives itemsize * product of the extents walked, or -1
 /// when that overflows or an extent is negative.
 inline bool is_packed(const View &view, int first, int step, ssize *bytes) {
+  // Fastest first means the last dimension for C order and the first for Fortran order:
+  // then the walk visits each dimension once, and counts them instead of testing i twice.
+  PYBUFFER_ASSERT((first == view.ndim - 1 && step == -1) || (first == 0 && step == 1));
   ssize size = view.itemsize;
-  bool overflowed = false;
   bool negative = false;
-  for (int i = first; i >= 0 && i < view.ndim; i += step) {
+  int k = 0;
+  int i = first;
+  for (; k < view.ndim; ++k, i += step) {
     const ssize extent = view.shape[i];
-    if (extent > 1 && (overflowed || view.strides[i] != size)) return false;
+    if (extent > 1 && view.strides[i] != size) return false;
     negative = negative || extent < 0;
-    overflowed = overflowed || mul_overflows(size, extent, &size);
+    // Overflow is rare: the hot loop carries no flag for it, and leaves.
+    if (__builtin_expect(mul_overflows(size, extent, &size), 0)) break;
   }
-  *bytes = overflowed || negative ? -1 : size;
+  if (__builtin_expect(k < view.ndim, 0)) {
+    // The size overflowed: no later stride can equal it, so the dimensions are packed only
+    // if no later extent exceeds 1.
+    for (++k, i += step; k < view.ndim; ++k, i += step) {
+      if (view.shape[i] > 1) return false;
+    }
+    *bytes = -1;
+    return true;
+  }
+  *bytes = negative ? -1 : size;
   return true;
 }
 
@@ -123,6 +142,89 @@ inline bool is_packed_block(const View &view, int first, int step) {
   return is_packed(view, first, step, &bytes) && bytes == view.len;
 }
 }  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// The per-call queries, inline.
+
+inline bool ndim_in_range(int ndim) {
+  return ndim >= 0 && ndim <= max_ndim;
+}
+
+namespace detail {
+// Contiguity reads only strides and shape: the size the walk reports is not its business.
+inline bool strides_are_packed(const View &view, int first, int step) {
+  ssize bytes = 0;
+  return is_packed(view, first, step, &bytes);
+}
+}  // namespace detail
+
+inline bool is_c_contiguous(const View &view) {
+  if (!ndim_in_range(view.ndim)) return false;
+  if (view.len == 0 || view.strides == nullptr) return true;
+  if (view.ndim > 0 && view.shape == nullptr) return false;
+  return detail::strides_are_packed(view, view.ndim - 1, -1);
+}
+
+inline bool is_f_contiguous(const View &view) {
+  if (!ndim_in_range(view.ndim)) return false;
+  if (view.len == 0) return true;
+  if (view.strides == nullptr) {
+    // Implicitly C-contiguous: also Fortran-contiguous when at most one extent exceeds 1.
+    if (view.ndim <= 1) return true;
+    if (view.shape == nullptr) return false;
+    int long_dims = 0;
+    for (int i = 0; i < view.ndim; ++i) long_dims += view.shape[i] > 1;
+    return long_dims <= 1;
+  }
+  if (view.ndim > 0 && view.shape == nullptr) return false;
+  return detail::strides_are_packed(view, 0, 1);
+}
+
+inline bool is_contiguous(const View &view, char order) {
+  if (view.suboffsets != nullptr) return false;
+  switch (order) {
+    case 'C':
+      return is_c_contiguous(view);
+    case 'F':
+      return is_f_contiguous(view);
+    case 'A':
+      return is_c_contiguous(view) || is_f_contiguous(view);
+    default:
+      return false;
+  }
+}
+
+inline Status pointer_at(const View &view, const ssize *indices, void **out) {
+  if (!ndim_in_range(view.ndim)) return {Code::ndim_out_of_range, -1, view.ndim};
+  if (view.ndim > 0 && indices == nullptr) return {Code::null_argument, -1, 0, 0, "indices"};
+  if (view.ndim > 0 && view.strides == nullptr) {
+    return {Code::missing_strides, -1, 0, 0, "it has no strides to step by"};
+  }
+  // Every index is checked before the first step: a pointer table is read only when the
+  // whole index addresses an item (an empty view may have no tables at all, or buf NULL).
+  for (int i = 0; i < view.ndim && view.shape != nullptr; ++i) {
+    if (view.shape[i] < 0) return {Code::negative_shape, i, view.shape[i]};
+    if (indices[i] < 0 || indices[i] >= view.shape[i]) {
+      return {Code::index_out_of_range, i, indices[i], view.shape[i]};
+    }
+  }
+  // The address is computed as an integer, wrapping as CPython's pointer arithmetic does in
+  // practice: buf may be NULL (an empty exporter) and a stride times an index need not point
+  // into any object until the last step, so char * arithmetic would be undefined.
+  std::uintptr_t address = reinterpret_cast<std::uintptr_t>(view.buf);
+  for (int i = 0; i < view.ndim; ++i) {
+    address +=
+        static_cast<std::uintptr_t>(view.strides[i]) * static_cast<std::uintptr_t>(indices[i]);
+    if (view.suboffsets != nullptr && view.suboffsets[i] >= 0) {
+      // Pointer tables promise no alignment to the reader.
+      std::uintptr_t stored;
+      std::memcpy(&stored, reinterpret_cast<const void *>(address), sizeof stored);
+      address = stored + static_cast<std::uintptr_t>(view.suboffsets[i]);
+    }
+  }
+  *out = reinterpret_cast<void *>(address);
+  return ok_status();
+}
 
 inline bool is_one_block(const View &view, char order) {
   const bool common = view.suboffsets == nullptr && view.shape != nullptr &&
