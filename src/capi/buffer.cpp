@@ -32,6 +32,50 @@ namespace {
   return host::get_buffer(obj, view, flags);
 }
 
+// PyBuffer_FillInfo's view, once the request is accepted. The reference is taken last, so
+// that nothing is live across the interpreter call a count may need.
+inline int fill_view(Py_buffer *view, PyObject *obj, void *buf, Py_ssize_t len, int readonly,
+                     int flags) {
+  view->obj = obj;
+  view->buf = buf;
+  view->len = len;
+  view->readonly = readonly;
+  view->itemsize = 1;
+  view->format = (flags & PyBUF_FORMAT) == PyBUF_FORMAT ? const_cast<char *>("B") : nullptr;
+  view->ndim = 1;
+  view->shape = (flags & PyBUF_ND) == PyBUF_ND ? &view->len : nullptr;
+  view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES ? &view->itemsize : nullptr;
+  view->suboffsets = nullptr;
+  view->internal = nullptr;
+  if (obj != nullptr) host::incref(obj);
+  return 0;
+}
+
+// The requests PyBuffer_FillInfo refuses, in CPython's order of checks, and the PyBUF_READ /
+// PyBUF_WRITE requests a host before 3.13 accepts.
+[[gnu::cold, gnu::noinline]] int fill_info_unusual(Py_buffer *view, PyObject *obj, void *buf,
+                                                   Py_ssize_t len, int readonly, int flags) {
+  if (view == nullptr) {
+    host::set_error(host::Exception::buffer_error,
+                    "PyBuffer_FillInfo: view==NULL argument is obsolete");
+    return -1;
+  }
+  if ((flags == PyBUF_READ || flags == PyBUF_WRITE) && host::rejects_read_write_flags()) {
+    host::raise_host_flags_error_for_fill_info(view, obj, buf, len, readonly, flags);
+    return -1;
+  }
+  if ((flags & PyBUF_WRITABLE) == PyBUF_WRITABLE && readonly == 1) {
+    host::set_error(host::Exception::buffer_error, "Object is not writable.");
+    return -1;
+  }
+  if (len < 0) {
+    capi::raise(core::Status{core::Code::negative_len, -1, len}, "PyBuffer_FillInfo");
+    return -1;
+  }
+  // A PyBUF_READ / PyBUF_WRITE request on a host that accepts it: filled as any other.
+  return fill_view(view, obj, buf, len, readonly, flags);
+}
+
 }  // namespace
 
 extern "C" int pybuffer_impl_PyObject_CheckBuffer(PyObject *obj) {
@@ -54,34 +98,10 @@ extern "C" void pybuffer_impl_PyBuffer_Release(Py_buffer *view) {
 
 extern "C" int pybuffer_impl_PyBuffer_FillInfo(Py_buffer *view, PyObject *obj, void *buf,
                                                Py_ssize_t len, int readonly, int flags) {
-  if (view == nullptr) {
-    host::set_error(host::Exception::buffer_error,
-                    "PyBuffer_FillInfo: view==NULL argument is obsolete");
-    return -1;
+  if (__builtin_expect(view == nullptr || flags == PyBUF_READ || flags == PyBUF_WRITE ||
+                           ((flags & PyBUF_WRITABLE) == PyBUF_WRITABLE && readonly == 1) || len < 0,
+                       0)) {
+    return fill_info_unusual(view, obj, buf, len, readonly, flags);
   }
-  if ((flags == PyBUF_READ || flags == PyBUF_WRITE) && host::rejects_read_write_flags()) {
-    host::raise_host_flags_error_for_fill_info(view, obj, buf, len, readonly, flags);
-    return -1;
-  }
-  if ((flags & PyBUF_WRITABLE) == PyBUF_WRITABLE && readonly == 1) {
-    host::set_error(host::Exception::buffer_error, "Object is not writable.");
-    return -1;
-  }
-  if (len < 0) {
-    capi::raise(core::Status{core::Code::negative_len, -1, len}, "PyBuffer_FillInfo");
-    return -1;
-  }
-  if (obj != nullptr) host::incref(obj);
-  view->obj = obj;
-  view->buf = buf;
-  view->len = len;
-  view->readonly = readonly;
-  view->itemsize = 1;
-  view->format = (flags & PyBUF_FORMAT) == PyBUF_FORMAT ? const_cast<char *>("B") : nullptr;
-  view->ndim = 1;
-  view->shape = (flags & PyBUF_ND) == PyBUF_ND ? &view->len : nullptr;
-  view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES ? &view->itemsize : nullptr;
-  view->suboffsets = nullptr;
-  view->internal = nullptr;
-  return 0;
+  return fill_view(view, obj, buf, len, readonly, flags);
 }
