@@ -84,9 +84,7 @@ TEST(HostLayout, StandaloneHeaderMatchesPythonH) {
 
 class HostRuntime : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    ASSERT_TRUE(pybuffer_test::start_python());
-  }
+  static void SetUpTestSuite() { ASSERT_TRUE(pybuffer_test::start_python()); }
 };
 
 // The include directory and the library this test was built with belong to one CPython,
