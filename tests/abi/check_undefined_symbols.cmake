@@ -3,7 +3,10 @@
 # ones every toolchain emits, so it loads into any process (one without an interpreter, one
 # run with LD_BIND_NOW=1); the interpreter is looked up at run time (src/host).
 #
-#   cmake -DNM=<nm> -DLIBRARY=<libpybuffer.so> -P ...
+# In a sanitizer build the runtime (libasan, libubsan) defines malloc, memcpy and the like
+# unversioned and the library is bound to it; there only the interpreter's names are refused.
+#
+#   cmake -DNM=<nm> -DLIBRARY=<libpybuffer.so> [-DSANITIZED=ON] -P ...
 cmake_minimum_required(VERSION 3.20)
 
 foreach(var NM LIBRARY)
@@ -27,9 +30,11 @@ foreach(line IN LISTS lines)
   endif()
   set(name "${CMAKE_MATCH_1}")
   set(type "${CMAKE_MATCH_2}")
-  if(name MATCHES "@GLIBC_")
+  if(name MATCHES "^_?Py")
+    list(APPEND offending "${name} (${type})")
+  elseif(name MATCHES "@GLIBC_" OR (SANITIZED AND name MATCHES "^(malloc|memcpy)$"))
     math(EXPR libc "${libc} + 1")
-  elseif(NOT type MATCHES "^[wv]$" OR name MATCHES "^_?Py")
+  elseif(NOT SANITIZED AND NOT type MATCHES "^[wv]$")
     list(APPEND offending "${name} (${type})")
   endif()
 endforeach()
@@ -41,4 +46,8 @@ if(offending)
   list(JOIN offending "\n  " offending_text)
   message(FATAL_ERROR "${LIBRARY} needs symbols from whoever loads it:\n  ${offending_text}")
 endif()
-message(STATUS "${LIBRARY}: ${libc} undefined symbols, all the C library's; none of Python's")
+if(SANITIZED)
+  message(STATUS "${LIBRARY}: no undefined symbol of Python (sanitizer build)")
+else()
+  message(STATUS "${LIBRARY}: ${libc} undefined symbols, all the C library's; none of Python's")
+endif()
