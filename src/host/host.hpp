@@ -47,15 +47,16 @@ inline bool has_buffer_slot(PyObject *obj) {
 /// TypeError "a bytes-like object is required, not '<type name>'", as CPython's.
 [[gnu::cold, gnu::noinline]] void raise_not_bytes_like(PyObject *obj);
 
-/// CPython's bf_getbuffer dispatch: TypeError for objects without the slot. `view` is not
-/// NULL (PyObject_GetBuffer refuses that before calling).
+/// CPython's bf_getbuffer dispatch: TypeError for objects without the slot. `view` is NULL
+/// only for such an object (PyObject_GetBuffer refuses a NULL view to an exporter).
 inline int get_buffer(PyObject *obj, Py_buffer *view, int flags) {
-  PYBUFFER_ASSERT(obj != nullptr && view != nullptr);
+  PYBUFFER_ASSERT(obj != nullptr);
   const getbufferproc getbuffer = getbuffer_slot(obj);
   if (__builtin_expect(getbuffer == nullptr, 0)) {
     raise_not_bytes_like(obj);
     return -1;
   }
+  PYBUFFER_ASSERT(view != nullptr);
   return getbuffer(obj, view, flags);
 }
 
