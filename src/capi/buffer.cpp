@@ -78,12 +78,16 @@ inline int fill_view(Py_buffer *view, PyObject *obj, void *buf, Py_ssize_t len, 
 
 }  // namespace
 
+PYBUFFER_PUBLISH(PyObject_CheckBuffer);
 extern "C" int pybuffer_impl_PyObject_CheckBuffer(PyObject *obj) {
+  PYBUFFER_COUNT_CALL(PyObject_CheckBuffer);
   // No error channel: a NULL object simply has no buffer.
   return obj != nullptr && host::has_buffer_slot(obj);
 }
 
+PYBUFFER_PUBLISH(PyObject_GetBuffer);
 extern "C" int pybuffer_impl_PyObject_GetBuffer(PyObject *obj, Py_buffer *view, int flags) {
+  PYBUFFER_COUNT_CALL(PyObject_GetBuffer);
   if (__builtin_expect(
           flags == PyBUF_READ || flags == PyBUF_WRITE || obj == nullptr || view == nullptr, 0)) {
     return get_buffer_unusual(obj, view, flags);
@@ -91,13 +95,17 @@ extern "C" int pybuffer_impl_PyObject_GetBuffer(PyObject *obj, Py_buffer *view, 
   return host::get_buffer(obj, view, flags);
 }
 
+PYBUFFER_PUBLISH(PyBuffer_Release);
 extern "C" void pybuffer_impl_PyBuffer_Release(Py_buffer *view) {
+  PYBUFFER_COUNT_CALL(PyBuffer_Release);
   // Called on cleanup paths with an exception pending: NULL is a no-op, not a new error.
   if (view != nullptr) host::release(view);
 }
 
+PYBUFFER_PUBLISH(PyBuffer_FillInfo);
 extern "C" int pybuffer_impl_PyBuffer_FillInfo(Py_buffer *view, PyObject *obj, void *buf,
                                                Py_ssize_t len, int readonly, int flags) {
+  PYBUFFER_COUNT_CALL(PyBuffer_FillInfo);
   if (__builtin_expect(view == nullptr || flags == PyBUF_READ || flags == PyBUF_WRITE ||
                            ((flags & PyBUF_WRITABLE) == PyBUF_WRITABLE && readonly == 1) || len < 0,
                        0)) {

@@ -20,8 +20,10 @@ int raise_unless_ok(const core::Status &status, const char *function) {
 
 }  // namespace
 
+PYBUFFER_PUBLISH(PyBuffer_ToContiguous);
 extern "C" int pybuffer_impl_PyBuffer_ToContiguous(void *buf, const Py_buffer *src, Py_ssize_t len,
                                                    char order) {
+  PYBUFFER_COUNT_CALL(PyBuffer_ToContiguous);
   constexpr const char *function = "PyBuffer_ToContiguous";
   if (src == nullptr || (buf == nullptr && len > 0)) {
     capi::raise_null(function, src == nullptr ? "view" : "buf");
@@ -31,8 +33,10 @@ extern "C" int pybuffer_impl_PyBuffer_ToContiguous(void *buf, const Py_buffer *s
       core::to_contiguous(static_cast<char *>(buf), capi::to_core(*src), len, order), function);
 }
 
+PYBUFFER_PUBLISH(PyBuffer_FromContiguous);
 extern "C" int pybuffer_impl_PyBuffer_FromContiguous(const Py_buffer *view, const void *buf,
                                                      Py_ssize_t len, char order) {
+  PYBUFFER_COUNT_CALL(PyBuffer_FromContiguous);
   constexpr const char *function = "PyBuffer_FromContiguous";
   if (view == nullptr || (buf == nullptr && len > 0)) {
     capi::raise_null(function, view == nullptr ? "view" : "buf");
@@ -43,7 +47,9 @@ extern "C" int pybuffer_impl_PyBuffer_FromContiguous(const Py_buffer *view, cons
       function);
 }
 
+PYBUFFER_PUBLISH(PyObject_CopyData);
 extern "C" int pybuffer_impl_PyObject_CopyData(PyObject *dest, PyObject *src) {
+  PYBUFFER_COUNT_CALL(PyObject_CopyData);
   constexpr const char *function = "PyObject_CopyData";
   if (dest == nullptr || src == nullptr) {
     capi::raise_null(function, dest == nullptr ? "dest" : "src");

@@ -96,7 +96,9 @@ int public_error(core::FormatError error) {
 
 }  // namespace
 
+PYBUFFER_PUBLISH(PyBuffer_SizeFromFormat);
 extern "C" Py_ssize_t pybuffer_impl_PyBuffer_SizeFromFormat(const char *format) {
+  PYBUFFER_COUNT_CALL(PyBuffer_SizeFromFormat);
   if (format == nullptr) {
     capi::raise_null("PyBuffer_SizeFromFormat", "format");
     return -1;

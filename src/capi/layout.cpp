@@ -7,13 +7,17 @@
 
 using namespace pybuffer;
 
+PYBUFFER_PUBLISH(PyBuffer_IsContiguous);
 extern "C" int pybuffer_impl_PyBuffer_IsContiguous(const Py_buffer *view, char order) {
+  PYBUFFER_COUNT_CALL(PyBuffer_IsContiguous);
   // No error channel: a view that cannot be judged is "not contiguous".
   return view != nullptr && core::is_contiguous(capi::to_core(*view), order);
 }
 
+PYBUFFER_PUBLISH(PyBuffer_GetPointer);
 extern "C" void *pybuffer_impl_PyBuffer_GetPointer(const Py_buffer *view,
                                                    const Py_ssize_t *indices) {
+  PYBUFFER_COUNT_CALL(PyBuffer_GetPointer);
   if (view == nullptr) {
     capi::raise_null("PyBuffer_GetPointer", "view");
     return nullptr;
@@ -28,9 +32,11 @@ extern "C" void *pybuffer_impl_PyBuffer_GetPointer(const Py_buffer *view,
   return pointer;
 }
 
+PYBUFFER_PUBLISH(PyBuffer_FillContiguousStrides);
 extern "C" void pybuffer_impl_PyBuffer_FillContiguousStrides(int ndims, Py_ssize_t *shape,
                                                              Py_ssize_t *strides, int itemsize,
                                                              char order) {
+  PYBUFFER_COUNT_CALL(PyBuffer_FillContiguousStrides);
   const core::Status status = core::fill_contiguous_strides(
       ndims, capi::as_core(shape), reinterpret_cast<core::ssize *>(strides), itemsize, order);
   // The function returns nothing; the exception is how the caller can learn of the failure.

@@ -26,18 +26,24 @@ int borrow_pointer(PyObject *obj, const void **buffer, Py_ssize_t *buffer_len) {
 
 }  // namespace
 
+PYBUFFER_PUBLISH(PyObject_AsCharBuffer);
 extern "C" int pybuffer_impl_PyObject_AsCharBuffer(PyObject *obj, const char **buffer,
                                                    Py_ssize_t *buffer_len) {
+  PYBUFFER_COUNT_CALL(PyObject_AsCharBuffer);
   return borrow_pointer(obj, reinterpret_cast<const void **>(buffer), buffer_len);
 }
 
+PYBUFFER_PUBLISH(PyObject_AsReadBuffer);
 extern "C" int pybuffer_impl_PyObject_AsReadBuffer(PyObject *obj, const void **buffer,
                                                    Py_ssize_t *buffer_len) {
+  PYBUFFER_COUNT_CALL(PyObject_AsReadBuffer);
   return borrow_pointer(obj, buffer, buffer_len);
 }
 
+PYBUFFER_PUBLISH(PyObject_AsWriteBuffer);
 extern "C" int pybuffer_impl_PyObject_AsWriteBuffer(PyObject *obj, void **buffer,
                                                     Py_ssize_t *buffer_len) {
+  PYBUFFER_COUNT_CALL(PyObject_AsWriteBuffer);
   if (obj == nullptr || buffer == nullptr || buffer_len == nullptr) {
     host::raise_null_error();
     return -1;
@@ -55,7 +61,9 @@ extern "C" int pybuffer_impl_PyObject_AsWriteBuffer(PyObject *obj, void **buffer
   return 0;
 }
 
+PYBUFFER_PUBLISH(PyObject_CheckReadBuffer);
 extern "C" int pybuffer_impl_PyObject_CheckReadBuffer(PyObject *obj) {
+  PYBUFFER_COUNT_CALL(PyObject_CheckReadBuffer);
   if (obj == nullptr) return 0;
   const getbufferproc getbuffer = host::getbuffer_slot(obj);
   if (getbuffer == nullptr) return 0;

@@ -88,30 +88,28 @@ inline bool is_copy_order(char order) {
 /// overflowing partial product means a later extent is 0: such strides address nothing).
 int packed_strides(int ndim, const ssize *shape, ssize itemsize, char order, ssize *strides);
 
-/// Whether the dimensions from `first` by `step` (fastest first) of a view with shape and
-/// strides are packed, by CPython's rule: every extent > 1 has stride itemsize times the
-/// product of the faster extents, that product being representable (it only matters once an
-/// extent > 1 follows). `*bytes` receives itemsize * product of the extents walked, or -1
-/// when that overflows or an extent is negative.
-inline bool is_packed(const View &view, int first, int step, ssize *bytes) {
-  // Fastest first means the last dimension for C order and the first for Fortran order:
-  // then the walk visits each dimension once, and counts them instead of testing i twice.
-  PYBUFFER_ASSERT((first == view.ndim - 1 && step == -1) || (first == 0 && step == 1));
+namespace detail {
+// is_packed with its direction fixed at compile time: Step -1 walks C order (the last
+// dimension first), Step 1 Fortran order. One index, bounded by the end it walks towards,
+// keeps the per-call contiguity loop as short as the reference's.
+template <int Step>
+inline bool is_packed_walk(const View &view, ssize *bytes) {
+  static_assert(Step == 1 || Step == -1, "a walk goes one dimension at a time");
+  const int end = Step < 0 ? -1 : view.ndim;
   ssize size = view.itemsize;
   bool negative = false;
-  int k = 0;
-  int i = first;
-  for (; k < view.ndim; ++k, i += step) {
+  int i = Step < 0 ? view.ndim - 1 : 0;
+  for (; i != end; i += Step) {
     const ssize extent = view.shape[i];
     if (extent > 1 && view.strides[i] != size) return false;
     negative = negative || extent < 0;
     // Overflow is rare: the hot loop carries no flag for it, and leaves.
     if (__builtin_expect(mul_overflows(size, extent, &size), 0)) break;
   }
-  if (__builtin_expect(k < view.ndim, 0)) {
+  if (__builtin_expect(i != end, 0)) {
     // The size overflowed: no later stride can equal it, so the dimensions are packed only
     // if no later extent exceeds 1.
-    for (++k, i += step; k < view.ndim; ++k, i += step) {
+    for (i += Step; i != end; i += Step) {
       if (view.shape[i] > 1) return false;
     }
     *bytes = -1;
@@ -119,6 +117,20 @@ inline bool is_packed(const View &view, int first, int step, ssize *bytes) {
   }
   *bytes = negative ? -1 : size;
   return true;
+}
+}  // namespace detail
+
+/// Whether the dimensions from `first` by `step` (fastest first) of a view with shape and
+/// strides are packed, by CPython's rule: every extent > 1 has stride itemsize times the
+/// product of the faster extents, that product being representable (it only matters once an
+/// extent > 1 follows). `*bytes` receives itemsize * product of the extents walked, or -1
+/// when that overflows or an extent is negative.
+inline bool is_packed(const View &view, int first, int step, ssize *bytes) {
+  // Fastest first means the last dimension for C order and the first for Fortran order.
+  PYBUFFER_ASSERT((first == view.ndim - 1 && step == -1) || (first == 0 && step == 1));
+  (void)first;
+  return step < 0 ? detail::is_packed_walk<-1>(view, bytes)
+                  : detail::is_packed_walk<1>(view, bytes);
 }
 
 /// The offsets from buf of the first bytes of the lowest and the highest item a direct
@@ -152,9 +164,10 @@ inline bool ndim_in_range(int ndim) {
 
 namespace detail {
 // Contiguity reads only strides and shape: the size the walk reports is not its business.
-inline bool strides_are_packed(const View &view, int first, int step) {
+template <int Step>
+inline bool strides_are_packed(const View &view) {
   ssize bytes = 0;
-  return is_packed(view, first, step, &bytes);
+  return is_packed_walk<Step>(view, &bytes);
 }
 }  // namespace detail
 
@@ -162,7 +175,7 @@ inline bool is_c_contiguous(const View &view) {
   if (!ndim_in_range(view.ndim)) return false;
   if (view.len == 0 || view.strides == nullptr) return true;
   if (view.ndim > 0 && view.shape == nullptr) return false;
-  return detail::strides_are_packed(view, view.ndim - 1, -1);
+  return detail::strides_are_packed<-1>(view);
 }
 
 inline bool is_f_contiguous(const View &view) {
@@ -177,7 +190,7 @@ inline bool is_f_contiguous(const View &view) {
     return long_dims <= 1;
   }
   if (view.ndim > 0 && view.shape == nullptr) return false;
-  return detail::strides_are_packed(view, 0, 1);
+  return detail::strides_are_packed<1>(view);
 }
 
 inline bool is_contiguous(const View &view, char order) {
@@ -194,19 +207,40 @@ inline bool is_contiguous(const View &view, char order) {
   }
 }
 
+namespace detail {
+// Index i of a GetPointer call addresses an item of dimension i.
+inline Status check_index(const View &view, int i, ssize index) {
+  if (view.shape[i] < 0) return {Code::negative_shape, i, view.shape[i]};
+  if (index < 0 || index >= view.shape[i])
+    return {Code::index_out_of_range, i, index, view.shape[i]};
+  return ok_status();
+}
+}  // namespace detail
+
 inline Status pointer_at(const View &view, const ssize *indices, void **out) {
   if (!ndim_in_range(view.ndim)) return {Code::ndim_out_of_range, -1, view.ndim};
   if (view.ndim > 0 && indices == nullptr) return {Code::null_argument, -1, 0, 0, "indices"};
   if (view.ndim > 0 && view.strides == nullptr) {
     return {Code::missing_strides, -1, 0, 0, "it has no strides to step by"};
   }
-  // Every index is checked before the first step: a pointer table is read only when the
-  // whole index addresses an item (an empty view may have no tables at all, or buf NULL).
-  for (int i = 0; i < view.ndim && view.shape != nullptr; ++i) {
-    if (view.shape[i] < 0) return {Code::negative_shape, i, view.shape[i]};
-    if (indices[i] < 0 || indices[i] >= view.shape[i]) {
-      return {Code::index_out_of_range, i, indices[i], view.shape[i]};
+  if (view.suboffsets == nullptr && view.shape != nullptr) {
+    // Without suboffsets nothing is read through the address, so each index is checked in
+    // the same pass that steps by it (GetPointer is a per-call path).
+    std::uintptr_t address = reinterpret_cast<std::uintptr_t>(view.buf);
+    for (int i = 0; i < view.ndim; ++i) {
+      const Status checked = detail::check_index(view, i, indices[i]);
+      if (!checked.ok()) return checked;
+      address +=
+          static_cast<std::uintptr_t>(view.strides[i]) * static_cast<std::uintptr_t>(indices[i]);
     }
+    *out = reinterpret_cast<void *>(address);
+    return ok_status();
+  }
+  // With suboffsets every index is checked before the first step: a pointer table is read
+  // only when the whole index addresses an item (an empty view may have no tables, or buf NULL).
+  for (int i = 0; i < view.ndim && view.shape != nullptr; ++i) {
+    const Status checked = detail::check_index(view, i, indices[i]);
+    if (!checked.ok()) return checked;
   }
   // The address is computed as an integer, wrapping as CPython's pointer arithmetic does in
   // practice: buf may be NULL (an empty exporter) and a stride times an index need not point
