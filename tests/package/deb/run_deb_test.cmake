@@ -66,7 +66,8 @@ if(STEP STREQUAL "create")
       "${lib}/libpybuffer\\.so -> libpybuffer\\.so\\.${VERSION_MAJOR}"
       "${lib}/cmake/pybuffer/pybufferConfig\\.cmake" "${lib}/pkgconfig/pybuffer\\.pc")
   set(contents_pybuffer-tools "${prefix}/bin/pybuffer-check" "${prefix}/bin/pybuffer-bindings"
-      "${prefix}/share/man/man1/pybuffer-check\\.1\\.gz")
+      "${prefix}/share/man/man1/pybuffer-check\\.1\\.gz"
+      "${prefix}/share/man/man1/pybuffer-bindings\\.1\\.gz")
   # Control fields: the runtime package's shlibs and ldconfig trigger; exact-version
   # dependencies between the packages; dpkg-shlibdeps' libpython for the tools.
   set(control_${runtime} "Section: libs")
