@@ -1,10 +1,10 @@
 # Drives the Debian package tests (tests/package/deb/CMakeLists.txt):
 #
-#   cmake -DSTEP=<create|lintian|unpack|tools> [variables below] -P run_deb_test.cmake
+#   cmake -DSTEP=<create|lintian|install|unpack|tools> [variables below] -P run_deb_test.cmake
 #
 # RELEASE_TREE        the built tree the packages are made from
 # DEBS, ROOT          where the packages are written, and the scratch root they are unpacked to
-# CPACK, DPKG_DEB, LINTIAN
+# CPACK, DPKG_DEB, LINTIAN, APT_GET
 # VERSION, VERSION_MAJOR
 # PREFIX, LIBDIR, INCLUDEDIR   the packages' layout (PREFIX absolute, the others relative)
 cmake_minimum_required(VERSION 3.20)
@@ -128,6 +128,27 @@ elseif(STEP STREQUAL "lintian")
   endforeach()
   # Errors fail the test; warnings are printed for the reader.
   run(COMMAND "${LINTIAN}" --fail-on error --tag-display-limit 0 ${files})
+
+# ---------------------------------------------------------------------------------------------
+elseif(STEP STREQUAL "install")
+  # apt's simulation needs no root and changes nothing, but resolves every dependency of the
+  # three against this system as a real installation would (an unmet one fails it).
+  set(files "")
+  foreach(package IN LISTS packages)
+    package_file(${package} deb)
+    list(APPEND files "${deb}")
+  endforeach()
+  run(COMMAND "${APT_GET}" --simulate --no-install-recommends install ${files}
+      OUTPUT_VARIABLE plan)
+  message("${plan}")
+  set(expected "")
+  foreach(package IN LISTS packages)
+    list(APPEND expected "Conf ${package} \\(${VERSION} .*")
+  endforeach()
+  expect_lines("apt-get --simulate install" "${plan}" ${expected})
+  if(plan MATCHES "(^|\n)Remv ")
+    message(FATAL_ERROR "installing the packages would remove others")
+  endif()
 
 # ---------------------------------------------------------------------------------------------
 elseif(STEP STREQUAL "unpack")
