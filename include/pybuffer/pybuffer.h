@@ -1,4 +1,5 @@
-/* pybuffer: CPython's buffer-protocol C functions, reimplemented with CPython's ABI.
+/** @file pybuffer.h
+ * @brief pybuffer: CPython's buffer-protocol C functions, reimplemented with CPython's ABI.
  *
  * Every function exists twice:
  *   - under CPython's own name (PyObject_GetBuffer, ...), so that a host which links
@@ -10,6 +11,9 @@
  * Include <Python.h> before this header when you use both in one translation unit: the
  * header then reuses CPython's Py_buffer and PyBUF_* and checks at compile time that they
  * match its own copy. Without <Python.h> it defines them itself, identically.
+ *
+ * The API reference (docs/, `cmake --build <tree> --target pybuffer-docs`) is rendered from
+ * the comments in this file that open with a second asterisk.
  */
 #ifndef PYBUFFER_PYBUFFER_H
 #define PYBUFFER_PYBUFFER_H
@@ -17,12 +21,22 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/** @name Version
+ * The library's version, written only here: CMake reads it for the project, the SONAME
+ * (libpybuffer.so.MAJOR) and the package files. pybuffer_version() reports the library's.
+ * @{ */
+/** Incompatible ABI changes; the SONAME's number */
 #define PYBUFFER_VERSION_MAJOR 0
+/** Compatible additions */
 #define PYBUFFER_VERSION_MINOR 1
+/** Fixes */
 #define PYBUFFER_VERSION_PATCH 0
+/** MAJOR * 10000 + MINOR * 100 + PATCH, for comparisons in the preprocessor */
 #define PYBUFFER_VERSION_NUMBER \
   (PYBUFFER_VERSION_MAJOR * 10000 + PYBUFFER_VERSION_MINOR * 100 + PYBUFFER_VERSION_PATCH)
+/** @} */
 
+/** Marks the functions the library exports; everything else in it is hidden. */
 #if defined(_WIN32)
 #define PYBUFFER_API
 #else
@@ -49,6 +63,11 @@ struct pybuffer_layout_mirror {
   void *internal;
 };
 
+/** @name pybuffer's names for CPython's constants
+ * The values of PyBUF_MAX_NDIM and the PyBUF_* request flags, under names of pybuffer's own
+ * that exist with or without <Python.h>.
+ * @{ */
+/** The value of CPython's namesake without PYBUFFER_ (PyBUF_MAX_NDIM, PyBUF_SIMPLE, ...). */
 #define PYBUFFER_MAX_NDIM 64
 #define PYBUFFER_BUF_SIMPLE 0
 #define PYBUFFER_BUF_WRITABLE 0x0001
@@ -61,6 +80,7 @@ struct pybuffer_layout_mirror {
 #define PYBUFFER_BUF_INDIRECT (0x0100 | PYBUFFER_BUF_STRIDES)
 #define PYBUFFER_BUF_READ 0x100
 #define PYBUFFER_BUF_WRITE 0x200
+/** @} */
 
 #if defined(Py_PYTHON_H)
 
@@ -106,22 +126,30 @@ PYBUFFER_STATIC_ASSERT(sizeof(Py_ssize_t) == sizeof(ssize_t), "Py_ssize_t differ
 
 #else /* no Python.h: define CPython's names exactly as its headers do */
 
+/** CPython's signed size type. */
 typedef ssize_t Py_ssize_t;
+/** A Python object; only pointers to it are used. */
 typedef struct _object PyObject;
+/** CPython's buffer view, field for field (the buffer protocol's documentation says what
+    each holds and who owns it). */
 typedef struct {
-  void *buf;
-  PyObject *obj;
-  Py_ssize_t len;
-  Py_ssize_t itemsize;
-  int readonly;
-  int ndim;
-  char *format;
-  Py_ssize_t *shape;
-  Py_ssize_t *strides;
-  Py_ssize_t *suboffsets;
-  void *internal;
+  void *buf;              /**< start of the memory the view describes */
+  PyObject *obj;          /**< the exporter, a new reference; NULL for a bare view */
+  Py_ssize_t len;         /**< bytes in the view: product(shape) * itemsize */
+  Py_ssize_t itemsize;    /**< bytes of one item */
+  int readonly;           /**< nonzero if the memory must not be written */
+  int ndim;               /**< number of dimensions, 0..PyBUF_MAX_NDIM */
+  char *format;           /**< struct-syntax item format, or NULL for "B" */
+  Py_ssize_t *shape;      /**< ndim extents, or NULL */
+  Py_ssize_t *strides;    /**< ndim byte steps (may be negative), or NULL for C order */
+  Py_ssize_t *suboffsets; /**< ndim PIL-style offsets (negative: none), or NULL */
+  void *internal;         /**< the exporter's own */
 } Py_buffer;
 
+/** @name CPython's request flags and limits
+ * Defined here only without <Python.h>, with CPython's values.
+ * @{ */
+/** CPython's value; the buffer protocol's documentation says what each flag requests. */
 #define PyBUF_MAX_NDIM PYBUFFER_MAX_NDIM
 #define PyBUF_SIMPLE PYBUFFER_BUF_SIMPLE
 #define PyBUF_WRITABLE PYBUFFER_BUF_WRITABLE
@@ -143,12 +171,13 @@ typedef struct {
 #define PyBUF_FULL_RO (PyBUF_INDIRECT | PyBUF_FORMAT)
 #define PyBUF_READ PYBUFFER_BUF_READ
 #define PyBUF_WRITE PYBUFFER_BUF_WRITE
+/** @} */
 
 #endif /* Py_PYTHON_H */
 
-/* PYBUFFER_FUNCTIONS(X) lists every function of the CPython ABI that pybuffer provides:
-   X(return type, CPython name, parameter list, argument list). The namespaced twins, the
-   plain names and the library's entry points are all generated from this one table. */
+/** PYBUFFER_FUNCTIONS(X) lists every function of the CPython ABI that pybuffer provides:
+    X(return type, CPython name, parameter list, argument list). The namespaced twins, the
+    plain names and the library's entry points are all generated from this one table. */
 #define PYBUFFER_FUNCTIONS(X)                                                                      \
   X(int, PyObject_CheckBuffer, (PyObject * obj), (obj))                                            \
   X(int, PyObject_GetBuffer, (PyObject * obj, Py_buffer * view, int flags), (obj, view, flags))    \
@@ -188,11 +217,61 @@ PYBUFFER_FUNCTIONS(PYBUFFER_DECLARE_PLAIN)
 #undef PYBUFFER_DECLARE_PLAIN
 #endif
 
-/* The library's version as "MAJOR.MINOR.PATCH", for comparison with the header macros. */
+/* The functions of PYBUFFER_FUNCTIONS, for the API reference: each behaves as the host
+   CPython's, except where CPython would crash or touch memory outside a view (the
+   reference's "Deliberate differences" page). Each has its twin pybuffer_<name>. */
+/** @fn int PyObject_CheckBuffer(PyObject *obj)
+    Returns 1 if @p obj's type exports buffers, else 0 (also for NULL). */
+/** @fn int PyObject_GetBuffer(PyObject *obj, Py_buffer *view, int flags)
+    Asks @p obj for a view as @p flags (PyBUF_*) requests it. Returns 0 with @p view filled
+    and a new reference in view->obj, or -1 with an exception set (BufferError for a refused
+    request, TypeError for a non-exporter). On 3.13+ hosts PyBUF_READ and PyBUF_WRITE raise
+    SystemError, decided at run time. */
+/** @fn void PyBuffer_Release(Py_buffer *view)
+    Releases a view obtained from PyObject_GetBuffer(): calls the exporter's release slot and
+    drops view->obj. A NULL @p view is a no-op. */
+/** @fn int PyBuffer_IsContiguous(const Py_buffer *view, char order)
+    Returns 1 if @p view is contiguous in @p order ('C', 'F' or 'A' for either), else 0;
+    0 also for a view it cannot judge. */
+/** @fn void *PyBuffer_GetPointer(const Py_buffer *view, const Py_ssize_t *indices)
+    Returns the address of the item at @p indices (view->ndim of them), following strides
+    and suboffsets; NULL with an exception for an index outside the shape. */
+/** @fn void PyBuffer_FillContiguousStrides(int, Py_ssize_t *, Py_ssize_t *, int, char)
+    (ndims, shape, strides, itemsize, order): writes into @p strides the strides of a
+    contiguous array of @p ndims extents @p shape, items of @p itemsize bytes, in @p order
+    ('C', else Fortran). Sets ValueError and writes nothing when they cannot be represented. */
+/** @fn int PyBuffer_FillInfo(Py_buffer *, PyObject *, void *, Py_ssize_t, int, int)
+    (view, o, buf, len, readonly, flags): fills @p view as a one-dimensional byte view of
+    @p len bytes at @p buf, exported by @p o (which may be NULL), for an exporter's getbuffer
+    slot. Returns 0, or -1 with BufferError when @p flags asks to write a read-only buffer. */
+/** @fn Py_ssize_t PyBuffer_SizeFromFormat(const char *format)
+    Returns struct.calcsize(@p format) as the host computes it, or -1 with the host's
+    exception; without calling the interpreter on success. Also on 3.8 hosts, which lack it. */
+/** @fn int PyBuffer_ToContiguous(void *buf, const Py_buffer *view, Py_ssize_t len, char order)
+    Copies @p len bytes of @p view's items into @p buf, laid out contiguously in @p order
+    ('C', 'F' or 'A'). Returns 0, or -1 with an exception. */
+/** @fn int PyBuffer_FromContiguous(const Py_buffer *, const void *, Py_ssize_t, char)
+    (view, buf, len, order): copies @p len bytes from @p buf, contiguous in @p order, into
+    @p view's items. Returns 0, or -1 with an exception. */
+/** @fn int PyObject_CopyData(PyObject *dest, PyObject *src)
+    Copies the items of @p src into @p dest, two exporters of the same shape. Returns 0, or
+    -1 with an exception. Overlapping views give the result of a copy through a temporary. */
+/** @fn int PyObject_AsCharBuffer(PyObject *obj, const char **buffer, Py_ssize_t *buffer_len)
+    Legacy (ABI-only in 3.13): a read-only simple view's address and length, released at
+    once. Returns 0, or -1 with an exception. */
+/** @fn int PyObject_AsReadBuffer(PyObject *obj, const void **buffer, Py_ssize_t *buffer_len)
+    Legacy: as PyObject_AsCharBuffer(). */
+/** @fn int PyObject_AsWriteBuffer(PyObject *obj, void **buffer, Py_ssize_t *buffer_len)
+    Legacy: as PyObject_AsCharBuffer(), for a writable view. */
+/** @fn int PyObject_CheckReadBuffer(PyObject *obj)
+    Legacy: returns 1 if @p obj gives a simple view, else 0 (the exception cleared). */
+
+/** The library's version as "MAJOR.MINOR.PATCH", for comparison with the header macros. */
 PYBUFFER_API const char *pybuffer_version(void);
 
-/* The version of the interpreter serving this process, as PY_VERSION_HEX would give it
-   (0x030B02F0 for 3.11.2), read once from the running host's Py_GetVersion(). */
+/** The version of the interpreter serving this process, as PY_VERSION_HEX would give it
+    (0x030B02F0 for 3.11.2), read once from the running host's Py_GetVersion(); 0 in a
+    process without an interpreter. */
 PYBUFFER_API unsigned long pybuffer_host_version_hex(void);
 
 /* ---------------------------------------------------------------------------------------
@@ -204,46 +283,56 @@ PYBUFFER_API unsigned long pybuffer_host_version_hex(void);
  * PYBUFFER_FORMAT_STRUCT mode, with the failure raised as the host's exception.
  * ------------------------------------------------------------------------------------- */
 
-/* Modes (the `flags` argument). */
-/* The struct module's syntax, answering exactly as struct.calcsize of the running host. */
+/** @name Modes of pybuffer_format_info() (its `flags` argument)
+ * @{ */
+/** The struct module's syntax, answering exactly as struct.calcsize of the running host. */
 #define PYBUFFER_FORMAT_STRUCT 0
-/* PEP 3118 (T{...}, :name:, (shape), &, Z, O, g, w, u, z, ^, mid-string byte orders),
-   laid out by NumPy's rules: under '@' items are aligned and structs padded to their
-   alignment, so "ic" is 8 bytes here while struct.calcsize says 5. */
+/** PEP 3118 (T{...}, :name:, (shape), &, Z, O, g, w, u, z, ^, mid-string byte orders),
+    laid out by NumPy's rules: under '@' items are aligned and structs padded to their
+    alignment, so "ic" is 8 bytes here while struct.calcsize says 5. */
 #define PYBUFFER_FORMAT_PEP3118 1
+/** @} */
 
-/* pybuffer_format_result.error. Codes 1-5 are the failures PyBuffer_SizeFromFormat raises
-   as the exceptions named, in that order of precedence. */
+/** @name Failures of pybuffer_format_info() (pybuffer_format_result.error)
+ * Codes 1-5 are the failures PyBuffer_SizeFromFormat raises as the exceptions named, in
+ * that order of precedence.
+ * @{ */
+/** Success. */
 #define PYBUFFER_FORMAT_OK 0
-/* Not UTF-8: UnicodeDecodeError. */
+/** Not UTF-8: UnicodeDecodeError. */
 #define PYBUFFER_FORMAT_ERROR_NOT_UTF8 1
-/* UTF-8 but not ASCII (struct mode only): UnicodeEncodeError. */
+/** UTF-8 but not ASCII (struct mode only): UnicodeEncodeError. */
 #define PYBUFFER_FORMAT_ERROR_NOT_ASCII 2
-/* struct.error "bad char in struct format". */
+/** struct.error "bad char in struct format". */
 #define PYBUFFER_FORMAT_ERROR_BAD_CHAR 3
-/* struct.error "repeat count given without format specifier". */
+/** struct.error "repeat count given without format specifier". */
 #define PYBUFFER_FORMAT_ERROR_COUNT_WITHOUT_CODE 4
-/* struct.error "total struct size too long": the size exceeds Py_ssize_t. */
+/** struct.error "total struct size too long": the size exceeds Py_ssize_t. */
 #define PYBUFFER_FORMAT_ERROR_TOO_LONG 5
-/* PEP 3118 mode: unbalanced T{ }, malformed (shape), :name without its closing ':'. */
+/** PEP 3118 mode: unbalanced T{ }, malformed (shape), :name without its closing ':'. */
 #define PYBUFFER_FORMAT_ERROR_SYNTAX 6
-/* PEP 3118 mode: valid but without a size ('t' bit fields, 'X{}' function pointers). */
+/** PEP 3118 mode: valid but without a size ('t' bit fields, 'X{}' function pointers). */
 #define PYBUFFER_FORMAT_ERROR_UNSUPPORTED 7
-/* PEP 3118 mode: T{ or & nested more than 64 deep. */
+/** PEP 3118 mode: T{ or & nested more than 64 deep. */
 #define PYBUFFER_FORMAT_ERROR_TOO_DEEP 8
-/* format is NULL. */
+/** format is NULL. */
 #define PYBUFFER_FORMAT_ERROR_NULL 9
-/* flags is not one of the modes above. */
+/** flags is not one of the modes above. */
 #define PYBUFFER_FORMAT_ERROR_FLAGS 10
+/** @} */
 
+/** What pybuffer_format_info() found. */
 typedef struct pybuffer_format_result {
-  Py_ssize_t itemsize;     /* bytes of one item; -1 on failure */
-  Py_ssize_t alignment;    /* largest native alignment applied ('@' items), 1 if none */
-  Py_ssize_t error_offset; /* byte offset in format where the failure was found, else -1 */
-  int error;               /* PYBUFFER_FORMAT_OK or PYBUFFER_FORMAT_ERROR_* */
+  Py_ssize_t itemsize;     /**< bytes of one item; -1 on failure */
+  Py_ssize_t alignment;    /**< largest native alignment applied ('@' items), 1 if none */
+  Py_ssize_t error_offset; /**< byte offset in format where the failure was found, else -1 */
+  int error;               /**< PYBUFFER_FORMAT_OK or PYBUFFER_FORMAT_ERROR_* */
 } pybuffer_format_result;
 
-/* Returns the itemsize, or -1 on failure. `out` may be NULL when only the size matters. */
+/** Measures the format string @p format in mode @p flags (PYBUFFER_FORMAT_STRUCT or
+    PYBUFFER_FORMAT_PEP3118) without the interpreter: it sets no exception, allocates
+    nothing and may be called without the GIL. Returns the itemsize, or -1 on failure. `out`
+    receives the details, and may be NULL when only the size matters. */
 PYBUFFER_API Py_ssize_t pybuffer_format_info(const char *format, int flags,
                                              pybuffer_format_result *out);
 

@@ -44,6 +44,14 @@ function(prepend_to_environment name)
   set(ENV{${name}} "${joined}")
 endfunction()
 
+# Fails unless `path` lies in PREFIX.
+function(expect_under_prefix what path)
+  string(FIND "${path}/" "${PREFIX}/" at)
+  if(NOT at EQUAL 0)
+    message(FATAL_ERROR "${what} is ${path}, outside the prefix under test ${PREFIX}")
+  endif()
+endfunction()
+
 string(REPLACE "." ";" version_parts "${VERSION}")
 list(GET version_parts 0 VERSION_MAJOR)
 list(GET version_parts 1 VERSION_MINOR)
@@ -143,6 +151,10 @@ elseif(STEP STREQUAL "cmake_shared" OR STEP STREQUAL "cmake_static")
     list(APPEND configure_args "-DCMAKE_C_FLAGS=${flags}" "-DCMAKE_EXE_LINKER_FLAGS=${flags}")
   endif()
   run(COMMAND "${CMAKE_COMMAND}" -S "${CONSUMER_SOURCE}" -B "${WORK_DIR}" ${configure_args})
+  # The package under test, not another installation that find_package could also reach.
+  file(STRINGS "${WORK_DIR}/CMakeCache.txt" found REGEX "^pybuffer_DIR:")
+  string(REGEX REPLACE "^pybuffer_DIR:[A-Z]+=" "" found "${found}")
+  expect_under_prefix("pybuffer_DIR" "${found}")
   run(COMMAND "${CMAKE_COMMAND}" --build "${WORK_DIR}" --config "${CONFIG}")
   if(MULTI_CONFIG)
     set(program "${WORK_DIR}/${CONFIG}/consumer")
@@ -167,6 +179,9 @@ elseif(STEP STREQUAL "pkg_config")
   prepend_to_environment(PKG_CONFIG_PATH "${PREFIX}/${LIBDIR}/pkgconfig" "${python_pc_dir}")
   set(pc_path "$ENV{PKG_CONFIG_PATH}")
 
+  execute_process(COMMAND "${PKG_CONFIG}" --variable=pcfiledir pybuffer OUTPUT_VARIABLE pc_dir
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
+  expect_under_prefix("pkg-config's pybuffer.pc" "${pc_dir}")
   execute_process(COMMAND "${PKG_CONFIG}" --modversion pybuffer OUTPUT_VARIABLE pc_version
                   OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE failed)
   if(failed OR NOT pc_version STREQUAL VERSION)
