@@ -214,8 +214,16 @@ static PyTypeObject transposed_type = {
     .tp_new = transposed_new,
 };
 
+/* host_version_hex() -> the running interpreter's version as pybuffer found it */
+static PyObject *host_version_hex(PyObject *self, PyObject *unused) {
+  (void)self;
+  (void)unused;
+  return PyLong_FromUnsignedLong(pybuffer_host_version_hex());
+}
+
 static PyMethodDef methods[] = {
     {"view", view, METH_VARARGS, "view(obj, flags, get, use)"},
+    {"host_version_hex", host_version_hex, METH_NOARGS, "pybuffer_host_version_hex()"},
     {"check_buffer", check_buffer, METH_O, "check_buffer(obj)"},
     {"provider", provider, METH_O, "provider(name)"},
     {NULL, NULL, 0, NULL},

@@ -133,6 +133,13 @@ def judge(label, ours, theirs, expected):
                                   % (label, key, ours[key]))
 
 
+# The interpreter pybuffer found at run time (under PyPy's names) is this one: its language
+# version, as PY_VERSION_HEX spells it.
+major, minor, micro, level, serial = sys.version_info
+levels = {"alpha": 0xA, "beta": 0xB, "candidate": 0xC, "final": 0xF}
+check("host version", smoke.host_version_hex(),
+      major << 24 | minor << 16 | micro << 8 | levels[level] << 4 | serial)
+
 # Which object serves each name in this process.
 check("pybuffer twin served by libpybuffer-pypy39",
       "libpybuffer-pypy39" in (smoke.provider("pybuffer_PyObject_GetBuffer") or ""), True)
