@@ -56,16 +56,20 @@ else()
   message(STATUS "pybuffer: PyPy 3.9 variant not built: ${PYBUFFER_PYPY_REASON}")
 endif()
 
-# pybuffer_add_pypy_test(<name> LABELS <label>... COMMAND <command>...): a test of the PyPy
-# variant. Without the variant the test is still registered, as one that reports why it did
-# not run and is counted by ctest as skipped (never as passed).
+# pybuffer_add_pypy_test(<name> [NOT_RUN_BECAUSE <reason>] LABELS <label>...
+#                        COMMAND <command>...): a test of the PyPy variant. Without the
+# variant, or with a reason not to run it, the test is still registered, as one that reports
+# why it did not run and is counted by ctest as skipped (never as passed).
 function(pybuffer_add_pypy_test name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "LABELS;COMMAND")
-  if(PYBUFFER_PYPY_FOUND)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "NOT_RUN_BECAUSE" "LABELS;COMMAND")
+  set(reason "${arg_NOT_RUN_BECAUSE}")
+  if(NOT PYBUFFER_PYPY_FOUND)
+    set(reason "the PyPy variant is not built: ${PYBUFFER_PYPY_REASON}")
+  endif()
+  if(reason STREQUAL "")
     add_test(NAME ${name} COMMAND ${arg_COMMAND})
   else()
-    add_test(NAME ${name} COMMAND "${CMAKE_COMMAND}" -E echo
-                                  "not run: the PyPy variant is not built: ${PYBUFFER_PYPY_REASON}")
+    add_test(NAME ${name} COMMAND "${CMAKE_COMMAND}" -E echo "not run: ${reason}")
     set_tests_properties(${name} PROPERTIES SKIP_REGULAR_EXPRESSION "^not run: ")
   endif()
   set_tests_properties(${name} PROPERTIES LABELS "${arg_LABELS};pypy")
