@@ -19,6 +19,14 @@ install(
   RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT runtime
   LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT runtime NAMELINK_COMPONENT development
   ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT development)
+# The PyPy variant's libraries, beside them (not in the CMake package: a PyPy extension links
+# them by name, README's "PyPy").
+if(PYBUFFER_PYPY_FOUND)
+  install(
+    TARGETS pybuffer_pypy39 pybuffer_pypy39_static
+    LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT runtime NAMELINK_COMPONENT development
+    ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT development)
+endif()
 # Only the public header directory: the private headers under src/ are never installed.
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/pybuffer"
         DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}" COMPONENT development)

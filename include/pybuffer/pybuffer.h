@@ -14,6 +14,11 @@
  *
  * The API reference (docs/, `cmake --build <tree> --target pybuffer-docs`) is rendered from
  * the comments in this file that open with a second asterisk.
+ *
+ * PyPy: after PyPy's <Python.h> (PYPY_VERSION defined) the header checks PyPy's longer
+ * Py_buffer instead, and declares the functions PyPy's headers lack (PyObject_CopyData,
+ * PyBuffer_FillContiguousStrides, PyBuffer_SizeFromFormat) under PyPy's spelling of their
+ * names, mapped as PyPy maps its own: link the PyPy variant, libpybuffer-pypy39.
  */
 #ifndef PYBUFFER_PYBUFFER_H
 #define PYBUFFER_PYBUFFER_H
@@ -61,6 +66,12 @@ struct pybuffer_layout_mirror {
   ssize_t *strides;
   ssize_t *suboffsets;
   void *internal;
+#if defined(PYPY_VERSION)
+  /* PyPy's own fields (cpyext_object.h), after CPython's. */
+  int flags;
+  ssize_t _strides[36];
+  ssize_t _shape[36];
+#endif
 };
 
 /** @name pybuffer's names for CPython's constants
@@ -109,7 +120,13 @@ PYBUFFER_SAME_FIELD(shape);
 PYBUFFER_SAME_FIELD(strides);
 PYBUFFER_SAME_FIELD(suboffsets);
 PYBUFFER_SAME_FIELD(internal);
+#if defined(PYPY_VERSION)
+PYBUFFER_SAME_FIELD(flags);
+PYBUFFER_SAME_FIELD(_strides);
+PYBUFFER_SAME_FIELD(_shape);
+#else /* PyPy has no PyBUF_MAX_NDIM */
 PYBUFFER_STATIC_ASSERT(PyBUF_MAX_NDIM == PYBUFFER_MAX_NDIM, "PyBUF_MAX_NDIM differs");
+#endif
 PYBUFFER_STATIC_ASSERT(PyBUF_SIMPLE == PYBUFFER_BUF_SIMPLE, "PyBUF_SIMPLE differs");
 PYBUFFER_STATIC_ASSERT(PyBUF_WRITABLE == PYBUFFER_BUF_WRITABLE, "PyBUF_WRITABLE differs");
 PYBUFFER_STATIC_ASSERT(PyBUF_FORMAT == PYBUFFER_BUF_FORMAT, "PyBUF_FORMAT differs");
@@ -215,6 +232,23 @@ PYBUFFER_FUNCTIONS(PYBUFFER_DECLARE_TWIN)
 #define PYBUFFER_DECLARE_PLAIN(ret, name, params, args) PYBUFFER_API ret name params;
 PYBUFFER_FUNCTIONS(PYBUFFER_DECLARE_PLAIN)
 #undef PYBUFFER_DECLARE_PLAIN
+#elif defined(PYPY_VERSION)
+/* PyPy's headers declare the other functions under macros that add its prefix
+   (PyObject_GetBuffer is PyPyObject_GetBuffer); these three they lack, and the PyPy variant
+   exports them under the same kind of name. Each stays PyPy's own if a PyPy declares it. */
+#if !defined(PyObject_CopyData)
+#define PyObject_CopyData PyPyObject_CopyData
+PYBUFFER_API int PyObject_CopyData(PyObject *dest, PyObject *src);
+#endif
+#if !defined(PyBuffer_FillContiguousStrides)
+#define PyBuffer_FillContiguousStrides PyPyBuffer_FillContiguousStrides
+PYBUFFER_API void PyBuffer_FillContiguousStrides(int ndims, Py_ssize_t *shape, Py_ssize_t *strides,
+                                                 int itemsize, char order);
+#endif
+#if !defined(PyBuffer_SizeFromFormat)
+#define PyBuffer_SizeFromFormat PyPyBuffer_SizeFromFormat
+PYBUFFER_API Py_ssize_t PyBuffer_SizeFromFormat(const char *format);
+#endif
 #endif
 
 /* The functions of PYBUFFER_FUNCTIONS, for the API reference: each behaves as the host

@@ -8,25 +8,29 @@
 #include <pybuffer/pybuffer.h>
 
 #include "capi/call_counts.hpp"
+#include "host/profile.hpp"
 
 #define PYBUFFER_DECLARE_IMPL(ret, name, params, args) \
   extern "C" __attribute__((visibility("hidden"))) ret pybuffer_impl_##name params;
 PYBUFFER_FUNCTIONS(PYBUFFER_DECLARE_IMPL)
 #undef PYBUFFER_DECLARE_IMPL
 
-// Publishes pybuffer_impl_<name> under CPython's name and its pybuffer_ twin as two more names
-// of the same address, so an extension's call lands in the implementation with no stub or
-// jump in between (the calls extensions make most cost a few nanoseconds; a stub was
+// Publishes pybuffer_impl_<name> under the runtime's name and its pybuffer_ twin as two more
+// names of the same address, so an extension's call lands in the implementation with no stub
+// or jump in between (the calls extensions make most cost a few nanoseconds; a stub was
 // measurable). Assembler directives rather than C++ aliases: the exported spellings must not
-// meet Python.h's own declarations, which differ between versions in const. The version
-// script (abi/pybuffer.map) makes the two names the library's only exports;
-// abi.exported_symbols proves every row of PYBUFFER_FUNCTIONS is published.
-#define PYBUFFER_PUBLISH_AS(exported, name)                                        \
+// meet Python.h's own declarations, which differ between versions in const. The runtime's
+// name is the profile's export prefix before CPython's ("PyPyObject_GetBuffer" on PyPy).
+// Every name is made into a string here, at the first expansion: PyPy's headers define most
+// C-API names as macros, which a later expansion would apply. The version script
+// (abi/pybuffer*.map) makes these the library's only exports; abi.symbols proves every row of
+// PYBUFFER_FUNCTIONS is published.
+#define PYBUFFER_PUBLISH_AS(exported, implementation)                              \
   __asm__(".globl " exported "\n\t.type " exported ", @function\n\t.set " exported \
-          ", pybuffer_impl_" #name "\n")
-#define PYBUFFER_PUBLISH(name)      \
-  PYBUFFER_PUBLISH_AS(#name, name); \
-  PYBUFFER_PUBLISH_AS("pybuffer_" #name, name)
+          ", " implementation "\n")
+#define PYBUFFER_PUBLISH(name)                                                       \
+  PYBUFFER_PUBLISH_AS(PYBUFFER_PROFILE_EXPORT_PREFIX #name, "pybuffer_impl_" #name); \
+  PYBUFFER_PUBLISH_AS("pybuffer_" #name, "pybuffer_impl_" #name)
 
 // Counts the call when PYBUFFER_CALL_COUNTS is set (capi/call_counts.hpp): the first statement
 // of every implementation.

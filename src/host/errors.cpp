@@ -11,6 +11,18 @@ void set_instance(const Interpreter &py, Exception type, PyObject *instance) {
   decref(instance);
 }
 
+// Sets the codec error `type` for object[begin:end], built as CPython's
+// PyUnicode{De,En}codeError_Create build it: the class called with the object (a reference
+// this takes over; NULL when making it failed, which left its exception pending).
+void set_codec_error(const Interpreter &py, Exception type, const char *encoding, PyObject *object,
+                     Py_ssize_t begin, Py_ssize_t end, const char *reason) {
+  if (object == nullptr) return;
+  set_instance(
+      py, type,
+      py.PyObject_CallFunction(exception(py, type), "sOnns", encoding, object, begin, end, reason));
+  decref(object);
+}
+
 }  // namespace
 
 void set_error(Exception type, const char *message) {
@@ -36,22 +48,19 @@ void clear_error() {
 
 void raise_unicode_decode_error(const char *encoding, const char *text, Py_ssize_t length,
                                 Py_ssize_t begin, Py_ssize_t end, const char *reason) {
-  const Interpreter *py = required_interpreter();
-  if (py == nullptr) return;
-  set_instance(*py, Exception::unicode_decode_error,
-               py->PyUnicodeDecodeError_Create(encoding, text, length, begin, end, reason));
+  // Through the class rather than PyUnicodeDecodeError_Create, which PyPy lacks.
+  if (const Interpreter *py = required_interpreter()) {
+    set_codec_error(*py, Exception::unicode_decode_error, encoding,
+                    py->PyBytes_FromStringAndSize(text, length), begin, end, reason);
+  }
 }
 
 void raise_unicode_encode_error(const char *encoding, const char *text, Py_ssize_t begin,
                                 Py_ssize_t end, const char *reason) {
-  const Interpreter *py = required_interpreter();
-  if (py == nullptr) return;
-  PyObject *str = py->PyUnicode_FromString(text);
-  if (str == nullptr) return;
-  PyObject *type = exception(*py, Exception::unicode_encode_error);
-  set_instance(*py, Exception::unicode_encode_error,
-               py->PyObject_CallFunction(type, "sOnns", encoding, str, begin, end, reason));
-  decref(str);
+  if (const Interpreter *py = required_interpreter()) {
+    set_codec_error(*py, Exception::unicode_encode_error, encoding, py->PyUnicode_FromString(text),
+                    begin, end, reason);
+  }
 }
 
 void raise_module_error(const char *module, const char *attribute, const char *message) {

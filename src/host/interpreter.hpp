@@ -30,8 +30,7 @@ namespace pybuffer::host {
   X(PyObject *, PyObject_GetAttrString, (PyObject *, const char *))     \
   X(PyObject *, PyObject_CallFunction, (PyObject *, const char *, ...)) \
   X(PyObject *, PyUnicode_FromString, (const char *))                   \
-  X(PyObject *, PyUnicodeDecodeError_Create,                            \
-    (const char *, const char *, Py_ssize_t, Py_ssize_t, Py_ssize_t, const char *))
+  X(PyObject *, PyBytes_FromStringAndSize, (const char *, Py_ssize_t))
 
 /// X(enumerator, name): every exception class the library raises.
 #define PYBUFFER_INTERPRETER_EXCEPTIONS(X)          \

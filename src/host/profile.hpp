@@ -4,6 +4,8 @@
 
 #if defined(PYBUFFER_PROFILE_CPYTHON3)
 #include "host/profile_cpython3.hpp"
+#elif defined(PYBUFFER_PROFILE_PYPY39)
+#include "host/profile_pypy39.hpp"
 #else
-#error "no runtime profile selected: define PYBUFFER_PROFILE_CPYTHON3"
+#error "no runtime profile selected: define PYBUFFER_PROFILE_CPYTHON3 or PYBUFFER_PROFILE_PYPY39"
 #endif

@@ -15,6 +15,10 @@ inline constexpr const char name[] = "cpython3";
 /// The interpreter's C-API symbols start with this instead of "Py".
 inline constexpr const char symbol_prefix[] = "Py";
 
+/// Prepended (as a string literal, at compile time) to a CPython name to spell the name this
+/// variant exports: nothing, CPython's names are exported as they are.
+#define PYBUFFER_PROFILE_EXPORT_PREFIX ""
+
 // Pinned layout. Object header: ob_refcnt, then ob_type. Type object: a variable-size
 // object header, then 17 pointer-sized fields before tp_as_buffer. Every 3.x release build
 // agrees; a debug build with Py_TRACE_REFS does not, and is not a host of this profile.
@@ -33,6 +37,9 @@ static_assert(offsetof(PyBufferProcs, bf_getbuffer) == 0 &&
 inline PyBufferProcs *buffer_procs(PyObject *obj) {
   return obj->ob_type->tp_as_buffer;
 }
+
+/// Counts may be changed inline, within refcount_rule's limit.
+inline constexpr bool inline_refcounts = true;
 
 /// The largest reference count that may be changed inline, for the running version; 0 means
 /// "always call the interpreter's Py_IncRef/Py_DecRef". 3.12 and 3.13 keep counts in the low

@@ -1,5 +1,6 @@
 // Reference counts, as cheap as the host's own inline macros where the profile pins the
-// object header, and through the interpreter's Py_IncRef/Py_DecRef everywhere else.
+// object header, and through the interpreter's Py_IncRef/Py_DecRef everywhere else (always,
+// under a profile without inline_refcounts: there the header is not even read).
 //
 // Inline counting is allowed only for counts in 1..inline_limit (Py_DecRef: 2..limit, so
 // the count never reaches 0 here and deallocation stays the interpreter's). inline_limit
@@ -11,6 +12,8 @@
 
 #include <atomic>
 
+#include "host/profile.hpp"
+
 namespace pybuffer::host {
 
 namespace detail {
@@ -20,6 +23,10 @@ extern std::atomic<Py_ssize_t> inline_limit;
 }  // namespace detail
 
 inline void incref(PyObject *obj) {
+  if constexpr (!profile::inline_refcounts) {
+    detail::incref_call(obj);
+    return;
+  }
   const Py_ssize_t count = obj->ob_refcnt;
   if (__builtin_expect(count > 0 && count < detail::inline_limit.load(std::memory_order_relaxed),
                        1)) {
@@ -30,6 +37,10 @@ inline void incref(PyObject *obj) {
 }
 
 inline void decref(PyObject *obj) {
+  if constexpr (!profile::inline_refcounts) {
+    detail::decref_call(obj);
+    return;
+  }
   const Py_ssize_t count = obj->ob_refcnt;
   if (__builtin_expect(count > 1 && count <= detail::inline_limit.load(std::memory_order_relaxed),
                        1)) {

@@ -2,6 +2,10 @@
 # exactly. Anything extra is an accidental ABI promise; anything missing breaks users.
 #
 #   cmake -DNM=<nm> -DLIBRARY=<libpybuffer.so> -DEXPECTED=<abi/exported_symbols.txt> -P ...
+#
+# A variant whose runtime spells CPython's names with another prefix (PyPy) also passes
+# -DRENAMED_FROM=<abi/exported_symbols.txt> -DPREFIX=<prefix>: its list must be CPython's,
+# each name starting with "Py" spelled with the prefix instead, and nothing else.
 cmake_minimum_required(VERSION 3.20)
 
 foreach(var NM LIBRARY EXPECTED)
@@ -22,6 +26,15 @@ if(NOT sorted STREQUAL expected)
 endif()
 if(expected STREQUAL "")
   message(FATAL_ERROR "${EXPECTED} is empty")
+endif()
+
+if(DEFINED RENAMED_FROM)
+  file(STRINGS "${RENAMED_FROM}" renamed)
+  list(TRANSFORM renamed REPLACE "^Py" "${PREFIX}")
+  list(SORT renamed)
+  if(NOT renamed STREQUAL expected)
+    message(FATAL_ERROR "${EXPECTED} is not ${RENAMED_FROM} with the prefix ${PREFIX}")
+  endif()
 endif()
 
 pybuffer_nm_symbols(actual "${NM}" "${LIBRARY}" --defined-only)
