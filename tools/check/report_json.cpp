@@ -10,7 +10,7 @@ namespace pybuffer::check {
 namespace {
 
 // Bumped whenever a consumer of the JSON would have to change.
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 void number_or_unset(JsonWriter &json, const char *key, long long value, bool unset) {
   json.key(key);
@@ -244,8 +244,8 @@ void write_exporter(JsonWriter &json, const ExporterReport &report) {
   json.key("requests");
   json.begin_array();
   if (checked) {
-    for (std::size_t i = 0; i < report.answers.size(); ++i) {
-      write_answer(json, requests()[i], report.answers[i]);
+    for (const Answer &answer : report.answers) {
+      write_answer(json, request_with_flags(answer.flags), answer);
     }
   }
   json.end_array();
@@ -266,6 +266,21 @@ void write_json(std::ostream &out, const RunInfo &info, const std::vector<Export
   json.value(info.pybuffer_version);
   json.key("python_version");
   json.value(info.python_version);
+  json.key("interpreter");
+  json.begin_object();
+  json.key("implementation");
+  json.value(info.implementation.empty() ? std::string("unknown") : info.implementation);
+  json.key("version");
+  json.value(info.python_version);
+  json.key("executable");
+  if (info.executable.empty()) {
+    json.null();
+  } else {
+    json.value(info.executable);
+  }
+  json.key("host");
+  json.value(info.host);
+  json.end_object();
   json.key("bindings");
   json.begin_object();
   for (const auto &binding : info.bindings) {
