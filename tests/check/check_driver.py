@@ -178,8 +178,26 @@ def case_cli(checker, _):
     listed = {line.split()[0] for line in out.splitlines() if line.strip()}
     expect(status == 0 and listed == set(checker.schema["$defs"]["rule_id"]["enum"]),
            f"--list-rules and the schema disagree: {sorted(listed)}")
-    print("expressions, module:attribute, scripts, lists, errors, --json -, --quiet and "
-          "--list-rules behave")
+    # Every example of --help runs as printed: each --expr "..." it shows is checked, and
+    # the one it says ends in FAIL breaks the rule it names, and only that.
+    status, usage, _ = checker.run("--help")
+    examples = re.findall(r'--expr "([^"]+)"', usage)
+    expect(status == 0 and len(examples) >= 2, f"--help shows no --expr example: {usage}")
+    for example in examples:
+        status, text, report = checker.report("help_example", "--expr", example)
+        (exporter,) = report["exporters"]
+        expect(exporter["verdict"] != "error", f"--help example {example!r} does not run: "
+               f"{exporter['error']}")
+        said_to_fail = re.search(r"this one ends in FAIL.*?\(rule (\w+)\)\n *pybuffer-check "
+                                 r'--expr "' + re.escape(example) + '"', usage, re.S)
+        if said_to_fail:
+            expect(status == 1 and exporter["violated_rules"] == [said_to_fail.group(1)],
+                   f"{example!r}: exit {status}, rules {exporter['violated_rules']}, but the "
+                   f"help says FAIL by rule {said_to_fail.group(1)}")
+        else:
+            expect(status == 0, f"--help example {example!r}: exit {status}\n{text}")
+    print("expressions, module:attribute, scripts, lists, errors, --json -, --quiet, "
+          f"--list-rules and the {len(examples)} examples of --help behave")
 
 
 def case_schema(checker, _):
