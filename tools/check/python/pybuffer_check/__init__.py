@@ -60,6 +60,8 @@ def _load():
 
 
 _IMPLEMENTATIONS = {"cpython": "CPython", "pypy": "PyPy"}
+# How many further requests an explanation names before "...": a log line stays readable.
+_MORE_SHOWN = 4
 
 
 class Violation:
@@ -150,8 +152,9 @@ class Report:
             seen.setdefault((violation.rule, violation.message), []).append(violation)
         for (rule, message), group in seen.items():
             first = group[0]
-            more = " (and %d more request(s): %s)" % (
-                len(group) - 1, ", ".join(v.request for v in group[1:])) if len(group) > 1 else ""
+            others = [v.request for v in group[1:]]
+            shown = ", ".join(others[:_MORE_SHOWN]) + (", ..." if len(others) > _MORE_SHOWN else "")
+            more = " (and %d more request(s): %s)" % (len(others), shown) if others else ""
             lines.append("  rule %s, request %s%s" % (rule, first.request_name(), more))
             lines.append("    %s" % message)
             lines.append("    fields: %s" % first.fields())
