@@ -10,8 +10,9 @@ if(NOT DEFINED Python3_EXECUTABLE AND NOT DEFINED CACHE{Python3_EXECUTABLE})
   find_program(_pybuffer_system_python NAMES python3 PATHS ${_pybuffer_system_bins}
                NO_DEFAULT_PATH NO_CACHE)
   if(_pybuffer_system_python)
-    execute_process(COMMAND "${_pybuffer_system_python}" -c
-                            "import os, sysconfig; assert os.path.isfile(os.path.join(sysconfig.get_paths()['include'], 'Python.h'))"
+    string(CONCAT _pybuffer_has_headers "import os, sysconfig; assert os.path.isfile("
+                  "os.path.join(sysconfig.get_paths()['include'], 'Python.h'))")
+    execute_process(COMMAND "${_pybuffer_system_python}" -c "${_pybuffer_has_headers}"
                     RESULT_VARIABLE _pybuffer_unusable OUTPUT_QUIET ERROR_QUIET TIMEOUT 30)
     if(NOT _pybuffer_unusable)
       message(STATUS "pybuffer: default interpreter: the system's ${_pybuffer_system_python} "
@@ -22,4 +23,5 @@ if(NOT DEFINED Python3_EXECUTABLE AND NOT DEFINED CACHE{Python3_EXECUTABLE})
   endif()
   unset(_pybuffer_system_python)
   unset(_pybuffer_unusable)
+  unset(_pybuffer_has_headers)
 endif()

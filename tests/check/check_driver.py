@@ -372,7 +372,7 @@ def case_under(checker, arguments):
     """--python PYTHON: the same rules and exit statuses under another interpreter, whose
     identity the JSON reports. TYPE:RULE pairs are the broken exporters' expectations."""
     python, expectations = arguments[0], dict(pair.split(":") for pair in arguments[1:])
-    probe = subprocess.run([python, "-c", "import os, sys, platform; print(sys.version.split()[0]);"
+    probe = subprocess.run([python, "-c", "import os, sys; print(sys.version.split()[0]);"
                             "print(os.path.realpath(sys.executable))"],
                            capture_output=True, text=True, timeout=60)
     version, executable = probe.stdout.split()

@@ -89,7 +89,8 @@ class Violation:
             if isinstance(value, dict):
                 return repr(value["text"])
             if isinstance(value, list):
-                return "(" + ",".join(str(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+                trailing = "," if len(value) == 1 else ""  # (3,) as the text report shows it
+                return "(" + ",".join(str(v) for v in value) + trailing + ")"
             return "NULL" if value is None else str(value)
 
         return ", ".join("%s=%s" % (key, show(view[key])) for key in
