@@ -178,6 +178,13 @@ def case_cli(checker, _):
     listed = {line.split()[0] for line in out.splitlines() if line.strip()}
     expect(status == 0 and listed == set(checker.schema["$defs"]["rule_id"]["enum"]),
            f"--list-rules and the schema disagree: {sorted(listed)}")
+    # --request sends only the requests named, in the order named.
+    status, text, report = checker.report("request", "--request", "FULL_RO", "--request",
+                                          "ND", "--expr", "bytearray(2)")
+    sent = [(a["request"], a["alias"]) for a in report["exporters"][0]["requests"]]
+    expect(status == 0 and sent == [("INDIRECT|FORMAT", "FULL_RO"), ("ND", "CONTIG_RO")],
+           f"--request FULL_RO --request ND sent {sent}")
+
     # Every example of --help runs as printed: each --expr "..." it shows is checked, and
     # the one it says ends in FAIL breaks the rule it names, and only that.
     status, usage, _ = checker.run("--help")
