@@ -4,12 +4,15 @@ JSON. One CTest test per case (see CMakeLists.txt):
     check_driver.py --checker EXE --module-dir DIR --schema FILE --work DIR CASE [ARGS...]
 
 Cases: builtin; broken TYPE RULE (RULE "none" for a correct exporter); all-broken; cli;
-schema; numpy. Exit status 0 passes, 1 fails, 77 skips (CTest's SKIP_RETURN_CODE).
+schema; numpy; text; under PYTHON TYPE:RULE... (--python); no-build; python-api (pytest).
+Exit status 0 passes, 1 fails, 77 skips (CTest's SKIP_RETURN_CODE).
 """
 
 import argparse
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 
@@ -35,6 +38,8 @@ class Checker:
             self.schema = json.load(file)
         self.work = args.work
         os.makedirs(self.work, exist_ok=True)
+        self.module_dir = args.module_dir
+        self.package_dir = args.package_dir
         self.env = dict(os.environ)
         path = [args.module_dir, self.work] + [p for p in [self.env.get("PYTHONPATH")] if p]
         self.env["PYTHONPATH"] = os.pathsep.join(path)
@@ -173,8 +178,33 @@ def case_cli(checker, _):
     listed = {line.split()[0] for line in out.splitlines() if line.strip()}
     expect(status == 0 and listed == set(checker.schema["$defs"]["rule_id"]["enum"]),
            f"--list-rules and the schema disagree: {sorted(listed)}")
-    print("expressions, module:attribute, scripts, lists, errors, --json -, --quiet and "
-          "--list-rules behave")
+    # --request sends only the requests named, in the order named.
+    status, text, report = checker.report("request", "--request", "FULL_RO", "--request",
+                                          "ND", "--expr", "bytearray(2)")
+    sent = [(a["request"], a["alias"]) for a in report["exporters"][0]["requests"]]
+    expect(status == 0 and sent == [("INDIRECT|FORMAT", "FULL_RO"), ("ND", "CONTIG_RO")],
+           f"--request FULL_RO --request ND sent {sent}")
+
+    # Every example of --help runs as printed: each --expr "..." it shows is checked, and
+    # the one it says ends in FAIL breaks the rule it names, and only that.
+    status, usage, _ = checker.run("--help")
+    examples = re.findall(r'--expr "([^"]+)"', usage)
+    expect(status == 0 and len(examples) >= 2, f"--help shows no --expr example: {usage}")
+    for example in examples:
+        status, text, report = checker.report("help_example", "--expr", example)
+        (exporter,) = report["exporters"]
+        expect(exporter["verdict"] != "error", f"--help example {example!r} does not run: "
+               f"{exporter['error']}")
+        said_to_fail = re.search(r"this one ends in FAIL.*?\(rule (\w+)\)\n *pybuffer-check "
+                                 r'--expr "' + re.escape(example) + '"', usage, re.S)
+        if said_to_fail:
+            expect(status == 1 and exporter["violated_rules"] == [said_to_fail.group(1)],
+                   f"{example!r}: exit {status}, rules {exporter['violated_rules']}, but the "
+                   f"help says FAIL by rule {said_to_fail.group(1)}")
+        else:
+            expect(status == 0, f"--help example {example!r}: exit {status}\n{text}")
+    print("expressions, module:attribute, scripts, lists, errors, --json -, --quiet, "
+          f"--list-rules and the {len(examples)} examples of --help behave")
 
 
 def case_schema(checker, _):
@@ -272,6 +302,155 @@ def case_numpy(checker, _):
     return 0
 
 
+def overview_rows(text):
+    """The overview's rows: (number, verdict, accepted, refused, rest of the line)."""
+    rows = []
+    for line in text.splitlines():
+        match = re.match(r"^ +(\d+)  (pass|FAIL|error|skipped) +(\d+|-) +(\d+|-)  (.*)$", line)
+        if match:
+            rows.append(match.groups())
+    return rows
+
+
+def case_text(checker, _):
+    """The text report a person reads: rules and legend first, one overview line per
+    exporter that agrees with the JSON, detail only for exporters that failed (all with
+    --verbose), each distinct violation once with its count, the same text on every run."""
+    status, text, report = checker.report("text", "--builtins", "--expr",
+                                          "pybuffer_check_broken.WrongException()")
+    expect(status == 1, f"exit status {status}, 1 expected")
+    lines = text.splitlines()
+    rules_at = lines.index("Rules (an exporter fails when one of its answers breaks one):")
+    legend_at = next(i for i, line in enumerate(lines) if line.startswith("Legend:"))
+    rows = overview_rows(text)
+    expect(rows, "no overview table")
+    first_row = next(i for i, line in enumerate(lines) if re.match(r"^ +1  ", line))
+    expect(rules_at < legend_at < first_row, "rules and legend do not come before the table")
+    for rule in checker.schema["$defs"]["rule_id"]["enum"]:
+        expect(any(line.startswith(f"  {rule} ") for line in lines[rules_at:legend_at]),
+               f"rule {rule} missing from the rules named up front")
+    expect(len(rows) == len(report["exporters"]),
+           f"{len(rows)} overview rows for {len(report['exporters'])} exporters")
+    for row, exporter in zip(rows, report["exporters"]):
+        accepted = sum(a["accepted"] for a in exporter["requests"])
+        refused = len(exporter["requests"]) - accepted
+        verdict = exporter["verdict"]
+        expect(row[1].lower() == verdict, f"row {row[0]}: verdict {row[1]}, JSON {verdict}")
+        if verdict in ("pass", "fail"):
+            expect((row[2], row[3]) == (str(accepted), str(refused)),
+                   f"row {row[0]}: accepted/refused {row[2]}/{row[3]}, JSON {accepted}/{refused}")
+        for rule in exporter["violated_rules"]:
+            count = sum(v["rule"] == rule for a in exporter["requests"] for v in a["violations"])
+            expect(f"{rule} x{count}" in row[4], f"row {row[0]} lacks '{rule} x{count}'")
+    # Detail: one request table per failing exporter; --verbose gives every checked one.
+    failing = [e for e in report["exporters"] if e["verdict"] == "fail"]
+    expect(text.count("  request  ") == len(failing),
+           f"{text.count('  request  ')} request tables for {len(failing)} failing exporter(s)")
+    checked = [e for e in report["exporters"] if e["verdict"] in ("pass", "fail")]
+    _, verbose, _ = checker.run("--verbose", "--builtins", "--expr",
+                                "pybuffer_check_broken.WrongException()")
+    expect(verbose.count("  request  ") == len(checked),
+           f"--verbose: {verbose.count('  request  ')} tables for {len(checked)} exporters")
+    # Each distinct violation once, with the number of requests that broke it.
+    (broken,) = failing
+    distinct = {}
+    for answer in broken["requests"]:
+        for violation in answer["violations"]:
+            key = f"! {violation['rule']}: {violation['message']}"
+            distinct[key] = distinct.get(key, 0) + 1
+    for key, count in distinct.items():
+        expect(text.count(key) == 1, f"{key!r} printed {text.count(key)} times, once expected")
+        mark = f"[{count} requests, rows marked !]" if count > 1 else "[request "
+        expect(f"{key}  {mark}" in text, f"{key!r} lacks its count {count}")
+    marked = [line for line in text.splitlines() if line.startswith("! ")]
+    expect(len(marked) == sum(bool(a["violations"]) for a in broken["requests"]),
+           "the rows marked ! are not the requests that broke a rule")
+    # Deterministic: no addresses, the same text twice.
+    expect(not re.search(r"0x[0-9a-fA-F]{8,}", text), "the text carries memory addresses")
+    _, again, _ = checker.run("--builtins", "--expr", "pybuffer_check_broken.WrongException()")
+    _, once_more, _ = checker.run("--builtins", "--expr", "pybuffer_check_broken.WrongException()")
+    expect(again == once_more, "two runs printed different text")
+    expect(text.rstrip().splitlines()[-1].startswith("FAIL: "), "the verdict is not last")
+    print(f"{len(rows)} overview rows agree with the JSON; {len(distinct)} distinct violation(s) "
+          f"printed once each with their counts; two runs print the same text")
+
+
+def case_under(checker, arguments):
+    """--python PYTHON: the same rules and exit statuses under another interpreter, whose
+    identity the JSON reports. TYPE:RULE pairs are the broken exporters' expectations."""
+    python, expectations = arguments[0], dict(pair.split(":") for pair in arguments[1:])
+    probe = subprocess.run([python, "-c", "import os, sys; print(sys.version.split()[0]);"
+                            "print(os.path.realpath(sys.executable))"],
+                           capture_output=True, text=True, timeout=60)
+    version, executable = probe.stdout.split()
+    status, text, report = checker.report("under", "--python", python,
+                                          "pybuffer_check_broken:exporters")
+    interpreter = report["interpreter"]
+    expect(interpreter["version"] == version and report["python_version"] == version,
+           f"answered by {interpreter}, {version} expected\n{text}")
+    expect(os.path.realpath(interpreter["executable"]) == executable,
+           f"executable {interpreter['executable']}, {executable} expected")
+    expect(interpreter["host"] == "module" and report["served_by_pybuffer"],
+           f"not served by pybuffer's module: {interpreter}, {report['bindings']}")
+    expect(f"serving CPython {version} (" in text, "the text report does not name the interpreter")
+    expect(status == 1, f"exit status {status}, 1 expected")
+    found = {e["label"]: set(e["violated_rules"]) for e in report["exporters"]}
+    for type_name, rule in expectations.items():
+        if type_name not in found:
+            continue  # CorrectReadOnly is made with an argument; the module's dict has Correct
+        wanted = set() if rule == "none" else {rule}
+        expect(found[type_name] == wanted, f"{type_name}: {sorted(found[type_name])} under "
+               f"{version}, {sorted(wanted)} expected")
+    status, text, report = checker.report("under_builtins", "--python", python)
+    failed = [e["label"] for e in report["exporters"] if e["verdict"] not in ("pass", "skipped")]
+    expect(status == 0 and not failed, f"built-ins under {version}: exit {status}, {failed}")
+    status, _, errors = checker.run("--python", python, "--expr", "42")
+    expect(status == 2, f"an unresolvable target under {version}: exit {status}, 2 expected")
+    print(f"CPython {version} ({executable}): {len(found)} exporters flagged as expected, "
+          f"built-ins pass, exit statuses 1, 0, 2")
+
+
+def case_no_build(checker, _):
+    """An interpreter without a build of the module gets a clear error and exit status 2.
+    Staged: a copy of the package without its extensions."""
+    stage = os.path.join(checker.work, "no_build")
+    shutil.rmtree(stage, ignore_errors=True)
+    shutil.copytree(os.path.join(checker.package_dir, "pybuffer_check"),
+                    os.path.join(stage, "pybuffer_check"),
+                    ignore=shutil.ignore_patterns("_native*", "__pycache__"))
+    env = dict(checker.env, PYTHONPATH=stage)
+    process = subprocess.run([sys.executable, "-m", "pybuffer_check", "--builtins"],
+                             capture_output=True, text=True, env=env, timeout=60)
+    version = "%d.%d" % sys.version_info[:2]
+    expect(process.returncode == 2, f"exit status {process.returncode}, 2 expected")
+    expect(f"no build for CPython {version}" in process.stderr
+           and "Traceback" not in process.stderr, f"unclear error: {process.stderr!r}")
+    print("no build for this interpreter: exit status 2 and " + process.stderr.strip()[:80])
+
+
+def case_python_api(checker, arguments):
+    """The Python API and the pytest plugin (test_python_api.py), under pytest: its NumPy
+    tests alone with the argument "numpy", the others without, so that a missing NumPy skips
+    only what needs it, and says so."""
+    needed = ["pytest"] + list(arguments)
+    for module in needed:
+        try:
+            __import__(module)
+        except ImportError:
+            print(f"NOT RUN: {module} is not importable by {sys.executable} "
+                  f"(Debian: python3-{module})")
+            return SKIP
+    env = dict(checker.env)
+    here = os.path.dirname(os.path.abspath(__file__))
+    env["PYTHONPATH"] = os.pathsep.join([checker.package_dir, checker.module_dir, here])
+    env["PYBUFFER_CHECK_SCHEMA"] = checker.schema_path
+    selection = "numpy" if arguments else "not numpy"
+    process = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rs",
+                              "-v", "-k", selection, os.path.join(here, "test_python_api.py")],
+                             env=env, cwd=checker.work, timeout=600)
+    return 0 if process.returncode == 0 else 1
+
+
 CASES = {
     "builtin": case_builtin,
     "broken": case_broken,
@@ -279,6 +458,10 @@ CASES = {
     "cli": case_cli,
     "schema": case_schema,
     "numpy": case_numpy,
+    "text": case_text,
+    "under": case_under,
+    "no-build": case_no_build,
+    "python-api": case_python_api,
 }
 
 
@@ -288,6 +471,7 @@ def main():
     parser.add_argument("--module-dir", required=True)
     parser.add_argument("--schema", required=True)
     parser.add_argument("--work", required=True)
+    parser.add_argument("--package-dir", help="the directory holding the pybuffer_check package")
     parser.add_argument("case", choices=sorted(CASES))
     parser.add_argument("arguments", nargs="*")
     args = parser.parse_args()

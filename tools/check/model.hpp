@@ -104,7 +104,7 @@ struct ExporterReport {
   bool has_releasebuffer = false;
   Memory memory;
   std::optional<bool> readonly_memory;
-  std::vector<Answer> answers;  // one per request, in the order of requests()
+  std::vector<Answer> answers;  // one per request, in the order sent
   std::vector<std::string> notes;
 
   std::size_t violation_count() const {

@@ -94,7 +94,7 @@ bool is_immortal(PyObject *obj) {
   return immortal;
 }
 
-Answer probe(PyObject *exporter, const Request &request, bool immortal) {
+Answer probe(PyObject *exporter, const Request &request, bool immortal, const BufferCalls &calls) {
   Answer answer;
   answer.flags = request.flags;
   Py_buffer view;
@@ -104,7 +104,7 @@ Answer probe(PyObject *exporter, const Request &request, bool immortal) {
   SlotSpy spy(&view);
   spy.watch(Py_TYPE(exporter));
   const ssize before = Py_REFCNT(exporter);
-  answer.result = PyObject_GetBuffer(exporter, &view, request.flags);
+  answer.result = calls.get(exporter, &view, request.flags);
   record_error(answer);
   answer.accepted = answer.result >= 0;
   const auto obj_state = [&]() {
@@ -140,7 +140,7 @@ Answer probe(PyObject *exporter, const Request &request, bool immortal) {
                            Py_TYPE(held)->tp_as_buffer->bf_releasebuffer != nullptr;
 
   spy.set_phase(SlotSpy::Phase::release);
-  PyBuffer_Release(&view);
+  calls.release(&view);
   answer.release_calls_in_get = spy.release_calls_in_get();
   answer.release_calls_in_release = spy.release_calls_in_release();
   if (PyErr_Occurred()) {

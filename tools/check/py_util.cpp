@@ -14,6 +14,36 @@ std::string text_of(PyObject *text) {
   return std::string(utf8, static_cast<std::size_t>(size));
 }
 
+bool is_hex_digit(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// Drops the memory addresses default reprs carry ("<memory at 0x7f3a...>" becomes
+// "<memory>"), so that two runs of one check print the same text. A run of eight or more hex
+// digits after "0x" is taken for an address; one after " at " goes with those words.
+std::string without_addresses(const std::string &repr) {
+  constexpr std::size_t kAddressDigits = 8;
+  std::string out;
+  std::size_t i = 0;
+  while (i < repr.size()) {
+    std::size_t digits = 0;
+    if (repr.compare(i, 2, "0x") == 0) {
+      while (i + 2 + digits < repr.size() && is_hex_digit(repr[i + 2 + digits])) ++digits;
+    }
+    if (digits < kAddressDigits) {
+      out += repr[i++];
+      continue;
+    }
+    if (out.size() >= 4 && out.compare(out.size() - 4, 4, " at ") == 0) {
+      out.erase(out.size() - 4);
+    } else {
+      out += "0x...";
+    }
+    i += 2 + digits;
+  }
+  return out;
+}
+
 }  // namespace
 
 TakenError take_error() {
@@ -55,7 +85,7 @@ std::string short_repr(PyObject *obj, std::size_t limit) {
     PyErr_Clear();
     return std::string("<unprintable ") + type_name(obj) + ">";
   }
-  std::string repr = text_of(text.get());
+  std::string repr = without_addresses(text_of(text.get()));
   // Cut on a character boundary: never inside a UTF-8 sequence.
   if (repr.size() > limit) {
     std::size_t cut = limit;

@@ -48,7 +48,8 @@ TakenError take_error();
 /// str(obj), or "<unprintable T>" (never leaves an exception set).
 std::string str_of(PyObject *obj);
 
-/// repr(obj), cut to `limit` characters with "..." (never leaves an exception set).
+/// repr(obj) without memory addresses, cut to `limit` characters with "..." (never leaves an
+/// exception set).
 std::string short_repr(PyObject *obj, std::size_t limit);
 
 const char *type_name(PyObject *obj);

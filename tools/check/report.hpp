@@ -15,6 +15,12 @@ namespace pybuffer::check {
 struct RunInfo {
   std::string pybuffer_version;
   std::string python_version;
+  std::string implementation;  // sys.implementation.name: "cpython"
+  std::string executable;      // sys.executable; "" when the interpreter does not know it
+  // "embedded": the interpreter pybuffer-check was built with; "module": the interpreter
+  // that imported the pybuffer_check module (python -m pybuffer_check, --python, the API).
+  std::string host;
+  std::string library;  // the file of the interpreter's own functions (libpython3.11.so.1.0)
   // The file each buffer function of this program was bound to by the dynamic linker.
   std::vector<std::pair<std::string, std::string>> bindings;
   bool served_by_pybuffer = false;
@@ -34,9 +40,17 @@ Verdict verdict_of(const ExporterReport &report);
 const char *verdict_name(Verdict verdict);
 Summary summarize(const std::vector<ExporterReport> &reports);
 
-/// `quiet` lists only the exporters that did not pass.
+/// What the text report shows of each exporter.
+enum class Detail {
+  quiet,    // the overview lists only the exporters that did not pass; details of those
+  normal,   // the overview lists every exporter; details of those that did not pass
+  verbose,  // details of every exporter
+};
+
 void write_text(std::ostream &out, const RunInfo &info, const std::vector<ExporterReport> &reports,
-                const Summary &summary, bool quiet);
+                const Summary &summary, Detail detail);
+/// One exporter's answers, request by request, and the violations (report_detail.cpp).
+void write_exporter_detail(std::ostream &out, const ExporterReport &report, int index, int total);
 void write_json(std::ostream &out, const RunInfo &info, const std::vector<ExporterReport> &reports,
                 const Summary &summary);
 void write_rules(std::ostream &out);

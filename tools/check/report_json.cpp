@@ -10,7 +10,7 @@ namespace pybuffer::check {
 namespace {
 
 // Bumped whenever a consumer of the JSON would have to change.
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 void number_or_unset(JsonWriter &json, const char *key, long long value, bool unset) {
   json.key(key);
@@ -53,6 +53,16 @@ const char *obj_name(ObjState obj) {
   return "null";
 }
 
+// A string field the report may lack: null when empty.
+void text_or_null(JsonWriter &json, const char *key, const std::string &text) {
+  json.key(key);
+  if (text.empty()) {
+    json.null();
+  } else {
+    json.value(text);
+  }
+}
+
 void strings(JsonWriter &json, const char *key, const std::vector<std::string> &values) {
   json.key(key);
   json.begin_array();
@@ -91,12 +101,7 @@ void write_answer(JsonWriter &json, const Request &request, const Answer &a) {
   json.begin_object();
   json.key("request");
   json.value(request.name);
-  json.key("alias");
-  if (request.alias.empty()) {
-    json.null();
-  } else {
-    json.value(request.alias);
-  }
+  text_or_null(json, "alias", request.alias);
   json.key("flags");
   json.value(request.flags);
   json.key("accepted");
@@ -187,24 +192,9 @@ void write_exporter(JsonWriter &json, const ExporterReport &report) {
   json.value(report.origin);
   json.key("verdict");
   json.value(verdict_name(verdict));
-  json.key("error");
-  if (report.error.empty()) {
-    json.null();
-  } else {
-    json.value(report.error);
-  }
-  json.key("type");
-  if (report.type.empty()) {
-    json.null();
-  } else {
-    json.value(report.type);
-  }
-  json.key("repr");
-  if (report.repr.empty()) {
-    json.null();
-  } else {
-    json.value(report.repr);
-  }
+  text_or_null(json, "error", report.error);
+  text_or_null(json, "type", report.type);
+  text_or_null(json, "repr", report.repr);
   json.key("immortal");
   json.value(report.immortal);
   json.key("has_releasebuffer");
@@ -244,8 +234,8 @@ void write_exporter(JsonWriter &json, const ExporterReport &report) {
   json.key("requests");
   json.begin_array();
   if (checked) {
-    for (std::size_t i = 0; i < report.answers.size(); ++i) {
-      write_answer(json, requests()[i], report.answers[i]);
+    for (const Answer &answer : report.answers) {
+      write_answer(json, request_with_flags(answer.flags), answer);
     }
   }
   json.end_array();
@@ -266,6 +256,16 @@ void write_json(std::ostream &out, const RunInfo &info, const std::vector<Export
   json.value(info.pybuffer_version);
   json.key("python_version");
   json.value(info.python_version);
+  json.key("interpreter");
+  json.begin_object();
+  json.key("implementation");
+  json.value(info.implementation.empty() ? std::string("unknown") : info.implementation);
+  json.key("version");
+  json.value(info.python_version);
+  text_or_null(json, "executable", info.executable);
+  json.key("host");
+  json.value(info.host);
+  json.end_object();
   json.key("bindings");
   json.begin_object();
   for (const auto &binding : info.bindings) {

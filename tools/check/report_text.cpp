@@ -1,170 +1,124 @@
-// The readable report: per exporter, a table with one row per request (accepted or refused,
-// and the fields it got), each violation under the row that broke it, then a summary.
+// The readable report, in the order a person reads it: who served the run, the rules and a
+// legend, one line per exporter (its verdict, how many requests it accepted and refused, the
+// rules it broke), then request-by-request detail of the exporters that did not pass (of
+// all with --verbose), and the summary with the verdict last. Nothing in it varies between
+// two runs of the same check: reprs are stripped of addresses where they are taken.
 #include <algorithm>
-#include <set>
 #include <sstream>
 
 #include "report.hpp"
 #include "requests.hpp"
 #include "rules.hpp"
-#include "rules_internal.hpp"
 
 namespace pybuffer::check {
 namespace {
 
-template <typename T>
-std::string number_or_unset(T value, bool unset) {
-  return unset ? "unset" : std::to_string(value);
-}
+// Longest exporter label the overview prints; the detail shows it whole.
+constexpr std::size_t kLabelWidth = 44;
+// Width of a rule's summary in the report (--list-rules keeps each on one line).
+constexpr std::size_t kSummaryWidth = 78;
 
-std::string format_cell(const FormatField &format) {
-  switch (format.state) {
-    case FormatField::State::null:
-      return "NULL";
-    case FormatField::State::unset:
-      return "unset";
-    case FormatField::State::text:
-      return "\"" + format.text + "\"";
-  }
-  return "?";
-}
-
-std::string array_cell(const ArrayField &field) {
-  return field.state == ArrayField::State::unreadable ? "(?)" : describe(field);
-}
-
-using Row = std::vector<std::string>;
-
-const Row kHeader = {"request",  "answer", "ro",    "ndim",    "len",
-                     "itemsize", "format", "shape", "strides", "suboffsets"};
-// Columns after "answer" that a refusal's message spans instead.
-constexpr std::size_t kFieldColumns = 2;
-
-Row row_of(const Request &request, const Answer &a) {
-  Row row = {request.alias.empty() ? request.name : request.name + " = " + request.alias};
-  if (!a.accepted) {
-    std::string why = a.exception_set ? a.exception_type : "no exception";
-    if (!a.exception_message.empty()) why += ": " + a.exception_message;
-    row.push_back("refused  " + why);
-    return row;
-  }
-  row.push_back("ok");
-  row.push_back(number_or_unset(a.readonly, a.readonly_unset));
-  row.push_back(number_or_unset(a.ndim, a.ndim_unset));
-  row.push_back(number_or_unset(a.len, a.len_unset));
-  row.push_back(number_or_unset(a.itemsize, a.itemsize_unset));
-  row.push_back(format_cell(a.format));
-  row.push_back(array_cell(a.shape));
-  row.push_back(array_cell(a.strides));
-  row.push_back(array_cell(a.suboffsets));
-  return row;
-}
-
-bool is_number_column(std::size_t column) {
-  return column >= 2 && column <= 5;
-}
-
-void write_table(std::ostream &out, const std::vector<Row> &rows,
-                 const std::vector<std::vector<Violation>> &violations) {
-  std::vector<std::size_t> width(kHeader.size(), 0);
-  for (std::size_t c = 0; c < kHeader.size(); ++c) width[c] = kHeader[c].size();
-  for (const Row &row : rows) {
-    // A refusal's message is free text: it must not widen the answer column.
-    const std::size_t columns = row.size() == kFieldColumns ? 1 : row.size();
-    for (std::size_t c = 0; c < columns; ++c) width[c] = std::max(width[c], row[c].size());
-  }
-  const auto write_row = [&](const Row &row) {
-    std::string line = "  ";
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      const std::string &cell = row[c];
-      const bool last = c + 1 == row.size();
-      const std::size_t pad = cell.size() < width[c] ? width[c] - cell.size() : 0;
-      if (is_number_column(c)) line += std::string(pad, ' ');
-      line += cell;
-      if (!is_number_column(c) && !last) line += std::string(pad, ' ');
-      if (!last) line += "  ";
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out << line << '\n';
-  };
-  write_row(kHeader);
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    write_row(rows[r]);
-    for (const Violation &violation : violations[r]) {
-      out << "      ! " << violation.rule << ": " << violation.message << '\n';
-    }
-  }
-}
-
-std::string facts_of(const ExporterReport &report) {
-  std::ostringstream facts;
-  facts << "type " << report.type;
-  if (report.readonly_memory) facts << ", " << (*report.readonly_memory ? "read-only" : "writable");
-  if (report.memory.known) {
-    facts << ", " << report.memory.len << "-byte memory (extent from " << report.memory.from << ")";
-  }
-  facts << ", bf_releasebuffer: " << (report.has_releasebuffer ? "yes" : "no");
-  if (report.immortal) facts << ", immortal (reference counts not judged)";
-  return facts.str();
-}
-
-void write_exporter(std::ostream &out, const ExporterReport &report, int index, int total) {
-  out << "[" << index << "/" << total << "] " << report.label;
-  if (report.origin != report.label) out << "  =  " << report.origin;
-  out << '\n';
-  const Verdict verdict = verdict_of(report);
-  if (verdict == Verdict::skipped || verdict == Verdict::error) {
-    out << "  " << (verdict == Verdict::skipped ? "" : "not checked: ") << report.error << "\n\n";
-    return;
-  }
-  out << "  " << facts_of(report) << '\n';
-  out << "  repr " << report.repr << '\n';
-  std::vector<Row> rows;
-  std::vector<std::vector<Violation>> violations;
-  for (std::size_t i = 0; i < report.answers.size(); ++i) {
-    rows.push_back(row_of(requests()[i], report.answers[i]));
-    violations.push_back(report.answers[i].violations);
-  }
-  write_table(out, rows, violations);
-  // A note repeats for every request it concerns; once per exporter is enough to read.
-  std::vector<std::string> notes = report.notes;
-  for (const Answer &answer : report.answers) {
-    for (const std::string &note : answer.notes) {
-      if (std::find(notes.begin(), notes.end(), note) == notes.end()) notes.push_back(note);
-    }
-  }
-  for (const std::string &note : notes) out << "  note: " << note << '\n';
-  int accepted = 0;
-  std::set<std::string> rules;
-  for (const Answer &answer : report.answers) {
-    accepted += answer.accepted;
-    for (const Violation &violation : answer.violations) rules.insert(violation.rule);
-  }
-  out << "  => " << (verdict == Verdict::pass ? "pass" : "FAIL") << ": " << report.answers.size()
-      << " requests, " << accepted << " accepted, "
-      << report.answers.size() - static_cast<std::size_t>(accepted) << " refused";
-  if (verdict == Verdict::fail) {
-    out << "; " << report.violation_count() << " violation(s) of";
-    for (const std::string &rule : rules) out << ' ' << rule;
-  }
-  out << "\n\n";
-}
-
-}  // namespace
-
-void write_text(std::ostream &out, const RunInfo &info, const std::vector<ExporterReport> &reports,
-                const Summary &summary, bool quiet) {
+void write_header(std::ostream &out, const RunInfo &info) {
   out << "pybuffer-check: pybuffer " << info.pybuffer_version << " serving CPython "
-      << info.python_version << '\n';
+      << info.python_version << " (";
+  if (info.host == "embedded") {
+    out << info.library << " embedded in pybuffer-check)\n";
+  } else {
+    out << info.executable << ", pybuffer_check module)\n";
+  }
   for (const auto &binding : info.bindings) {
     out << "  " << binding.first << " bound to " << binding.second << '\n';
   }
   out << '\n';
-  const int total = static_cast<int>(reports.size());
-  for (int i = 0; i < total; ++i) {
-    if (quiet && verdict_of(reports[i]) == Verdict::pass) continue;
-    write_exporter(out, reports[i], i + 1, total);
+}
+
+void write_rules_and_legend(std::ostream &out, const std::vector<ExporterReport> &reports) {
+  std::size_t sent = 0;
+  for (const ExporterReport &report : reports) sent = std::max(sent, report.answers.size());
+  out << "Rules (an exporter fails when one of its answers breaks one):\n";
+  std::size_t width = 0;
+  for (const RuleInfo &rule : rule_table()) width = std::max(width, std::string(rule.id).size());
+  for (const RuleInfo &rule : rule_table()) {
+    const std::string id = rule.id;
+    out << "  " << id << std::string(width - id.size() + 2, ' ');
+    // Wrapped at word boundaries, continued under the summary's first word.
+    std::istringstream words(rule.summary);
+    std::size_t column = 0;
+    for (std::string word; words >> word;) {
+      if (column > 0 && column + 1 + word.size() > kSummaryWidth) {
+        out << '\n' << std::string(width + 4, ' ');
+        column = 0;
+      }
+      out << (column > 0 ? " " : "") << word;
+      column += (column > 0 ? 1 : 0) + word.size();
+    }
+    out << '\n';
   }
+  out << "\nEach exporter is sent ";
+  if (sent == requests().size()) {
+    out << "the " << sent << " requests of the documentation's tables (SIMPLE, ND, STRIDES,\n"
+        << "INDIRECT, C/F/ANY_CONTIGUOUS, each without and with WRITABLE and FORMAT).\n";
+  } else {
+    out << sent << " of the " << requests().size() << " requests (--request).\n";
+  }
+  out << "Legend: verdict pass (no rule broken), FAIL (a rule broken), error (not checked),\n"
+      << "skipped (not in this interpreter); accepted and refused count the requests;\n"
+      << "broken rules: each rule with the number of answers that broke it.\n\n";
+}
+
+std::string broken_rules(const ExporterReport &report) {
+  std::string text;
+  for (const RuleInfo &rule : rule_table()) {
+    int count = 0;
+    for (const Answer &answer : report.answers) {
+      for (const Violation &violation : answer.violations) count += violation.rule == rule.id;
+    }
+    if (count > 0)
+      text += (text.empty() ? "" : ", ") + std::string(rule.id) + " x" + std::to_string(count);
+  }
+  return text;
+}
+
+std::string short_label(const std::string &label) {
+  return label.size() <= kLabelWidth ? label : label.substr(0, kLabelWidth - 3) + "...";
+}
+
+void write_overview(std::ostream &out, const std::vector<ExporterReport> &reports, Detail detail) {
+  std::size_t label_width = std::string("exporter").size();
+  for (const ExporterReport &report : reports) {
+    label_width = std::max(label_width, short_label(report.label).size());
+  }
+  const std::string number_header = "#";
+  std::size_t number_width = std::max(number_header.size(), std::to_string(reports.size()).size());
+  const auto pad_right = [](std::string text, std::size_t width) {
+    return text + std::string(width > text.size() ? width - text.size() : 0, ' ');
+  };
+  const auto pad_left = [](std::string text, std::size_t width) {
+    return std::string(width > text.size() ? width - text.size() : 0, ' ') + text;
+  };
+  out << "  " << pad_left(number_header, number_width) << "  verdict  accepted  refused  "
+      << pad_right("exporter", label_width) << "  broken rules\n";
+  for (std::size_t i = 0; i < reports.size(); ++i) {
+    const ExporterReport &report = reports[i];
+    const Verdict verdict = verdict_of(report);
+    if (detail == Detail::quiet && verdict == Verdict::pass) continue;
+    const bool checked = verdict == Verdict::pass || verdict == Verdict::fail;
+    int accepted = 0;
+    for (const Answer &answer : report.answers) accepted += answer.accepted;
+    const int refused = static_cast<int>(report.answers.size()) - accepted;
+    std::string rules = verdict == Verdict::fail ? broken_rules(report) : "-";
+    if (!checked) rules = report.error;
+    std::string line = "  " + pad_left(std::to_string(i + 1), number_width) + "  " +
+                       pad_right(verdict == Verdict::fail ? "FAIL" : verdict_name(verdict), 7) +
+                       "  " + pad_left(checked ? std::to_string(accepted) : "-", 8) + "  " +
+                       pad_left(checked ? std::to_string(refused) : "-", 7) + "  " +
+                       pad_right(short_label(report.label), label_width) + "  " + rules;
+    out << line << '\n';
+  }
+  out << '\n';
+}
+
+void write_summary(std::ostream &out, const RunInfo &info, const Summary &summary) {
   out << "Summary\n";
   out << "  exporters:  " << summary.exporters << " (" << summary.passed << " passed, "
       << summary.failed << " failed, " << summary.errors << " not checked, " << summary.skipped
@@ -192,6 +146,31 @@ void write_text(std::ostream &out, const RunInfo &info, const std::vector<Export
       out << "ERROR: " << summary.errors << " target(s) could not be checked\n";
       break;
   }
+}
+
+}  // namespace
+
+void write_text(std::ostream &out, const RunInfo &info, const std::vector<ExporterReport> &reports,
+                const Summary &summary, Detail detail) {
+  write_header(out, info);
+  if (detail != Detail::quiet) write_rules_and_legend(out, reports);
+  write_overview(out, reports, detail);
+  const int total = static_cast<int>(reports.size());
+  bool titled = false;
+  for (int i = 0; i < total; ++i) {
+    const Verdict verdict = verdict_of(reports[i]);
+    if (detail != Detail::verbose && (verdict == Verdict::pass || verdict == Verdict::skipped)) {
+      continue;
+    }
+    if (!titled) {
+      out << (detail == Detail::verbose ? "Every exporter, request by request:\n\n"
+                                        : "Exporters that did not pass, request by request "
+                                          "(--verbose: every exporter):\n\n");
+      titled = true;
+    }
+    write_exporter_detail(out, reports[i], i + 1, total);
+  }
+  write_summary(out, info, summary);
 }
 
 void write_rules(std::ostream &out) {

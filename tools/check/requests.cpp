@@ -45,11 +45,48 @@ std::vector<Request> build_requests() {
   return table;
 }
 
+// The flags a name denotes: a compound alias, or base and modifier names joined by '|'.
+// Returns -1 for a part no table knows.
+int flags_of(const std::string &name) {
+  int flags = 0;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    std::size_t end = name.find('|', start);
+    if (end == std::string::npos) end = name.size();
+    std::string part = name.substr(start, end - start);
+    if (part.rfind("PyBUF_", 0) == 0) part.erase(0, 6);
+    int found = -1;
+    for (const Named &named : kBases) found = part == named.name ? named.flags : found;
+    for (const Named &named : kAliases) found = part == named.name ? named.flags : found;
+    if (part == "WRITABLE") found = PyBUF_WRITABLE;
+    if (part == "FORMAT") found = PyBUF_FORMAT;
+    if (found < 0) return -1;
+    flags |= found;
+    start = end + 1;
+  }
+  return flags;
+}
+
 }  // namespace
 
 const std::vector<Request> &requests() {
   static const std::vector<Request> table = build_requests();
   return table;
+}
+
+const Request &request_with_flags(int flags) {
+  for (const Request &request : requests()) {
+    if (request.flags == flags) return request;
+  }
+  return requests().front();  // unreachable: answers are made from the table's flags only
+}
+
+const Request *find_request(const std::string &name) {
+  const int flags = flags_of(name);
+  for (const Request &request : requests()) {
+    if (request.flags == flags) return &request;
+  }
+  return nullptr;
 }
 
 bool wants_writable(int flags) {

@@ -19,6 +19,13 @@ struct Request {
 /// then without and with WRITABLE and FORMAT.
 const std::vector<Request> &requests();
 
+/// The entry of requests() with these flags (every Answer's flags come from that table).
+const Request &request_with_flags(int flags);
+
+/// The request a user names: "FULL_RO", "STRIDES|FORMAT", with or without the PyBUF_
+/// prefix on each part, in any order of the parts; nullptr when none has those flags.
+const Request *find_request(const std::string &name);
+
 // What a request asks for, as the documentation's tables read it.
 bool wants_writable(int flags);
 bool wants_format(int flags);

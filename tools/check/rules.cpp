@@ -67,11 +67,9 @@ bool is_bounds_rule(const RuleEntry &entry) {
 }
 
 void gather_facts(const ExporterReport &report, Context &context) {
-  const std::vector<Request> &table = requests();
-  for (std::size_t i = 0; i < report.answers.size(); ++i) {
-    const Answer &answer = report.answers[i];
+  for (const Answer &answer : report.answers) {
     if (!answer.accepted) continue;
-    if (!wants_writable(table[i].flags) && !answer.readonly_unset) {
+    if (!wants_writable(answer.flags) && !answer.readonly_unset) {
       const Answer *&first = answer.readonly ? context.read_only_answer : context.writable_answer;
       if (first == nullptr) first = &answer;
       if (context.first_plain_answer == nullptr) context.first_plain_answer = &answer;
@@ -86,10 +84,8 @@ void gather_facts(const ExporterReport &report, Context &context) {
 // The extent of the exporter's memory: the buf and len of the first answer that promises a
 // contiguous block (no strides requested, or a contiguity request) and broke no rule.
 void find_memory(const ExporterReport &report, Context &context) {
-  const std::vector<Request> &table = requests();
-  for (std::size_t i = 0; i < report.answers.size(); ++i) {
-    const Answer &answer = report.answers[i];
-    const int flags = table[i].flags;
+  for (const Answer &answer : report.answers) {
+    const int flags = answer.flags;
     const bool promises_block = !wants_strides(flags) || contiguity_of(flags) != '\0';
     if (!answer.accepted || !promises_block || !answer.violations.empty()) continue;
     if (answer.buf_unset || !len_valid(answer) || answer.suboffsets.present()) continue;
@@ -116,18 +112,17 @@ const std::vector<RuleInfo> &rule_table() {
 }
 
 void judge(ExporterReport &report) {
-  const std::vector<Request> &table = requests();
   Context context;
   gather_facts(report, context);
-  for (std::size_t i = 0; i < report.answers.size(); ++i) {
+  for (Answer &answer : report.answers) {
     for (const RuleEntry &entry : entries()) {
-      if (!is_bounds_rule(entry)) apply(entry, table[i], context, report.answers[i]);
+      if (!is_bounds_rule(entry)) apply(entry, request_with_flags(answer.flags), context, answer);
     }
   }
   find_memory(report, context);
-  for (std::size_t i = 0; i < report.answers.size(); ++i) {
+  for (Answer &answer : report.answers) {
     for (const RuleEntry &entry : entries()) {
-      if (is_bounds_rule(entry)) apply(entry, table[i], context, report.answers[i]);
+      if (is_bounds_rule(entry)) apply(entry, request_with_flags(answer.flags), context, answer);
     }
   }
   report.memory = context.memory;

@@ -18,7 +18,7 @@ struct RuleInfo {
 /// Every rule, in the order reports list them.
 const std::vector<RuleInfo> &rule_table();
 
-/// Judges every answer of `report` (one per entry of requests(), in order), filling each
+/// Judges every answer of `report` (one per request sent, any subset of requests()), filling each
 /// answer's violations and notes and the report's memory and read-only facts.
 void judge(ExporterReport &report);
 

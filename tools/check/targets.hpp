@@ -18,7 +18,7 @@ struct TargetSpec {
 
 struct Target {
   std::string label;
-  std::string source;  // "builtin", "expr", "attribute", "script"
+  std::string source;  // "builtin", "expr", "attribute", "script"; "object" from the API
   std::string origin;  // what the user wrote (or the built-in's expression)
   Ref object;          // empty when resolution failed or the target was skipped
   std::string error;   // why it failed
