@@ -30,6 +30,8 @@ namespace pybuffer::host {
   X(PyObject *, PyObject_GetAttrString, (PyObject *, const char *))     \
   X(PyObject *, PyObject_CallFunction, (PyObject *, const char *, ...)) \
   X(PyObject *, PyUnicode_FromString, (const char *))                   \
+  X(PyObject *, PyType_FromSpec, (PyType_Spec *))                       \
+  X(void *, PyType_GetSlot, (PyTypeObject *, int))                      \
   X(PyObject *, PyUnicodeDecodeError_Create,                            \
     (const char *, const char *, Py_ssize_t, Py_ssize_t, Py_ssize_t, const char *))
 
