@@ -5,13 +5,14 @@
 // are refused with an exception before anything is made.
 #include <Python.h>
 
-#include <cstdlib>
+#include <cstddef>
 
 #include "capi/entry_points.hpp"
 #include "capi/raise.hpp"
 #include "capi/views.hpp"
 #include "core/contiguous_request.hpp"
 #include "core/copy.hpp"
+#include "core/packed_memory.hpp"
 #include "host/host.hpp"
 
 using namespace pybuffer;
@@ -23,8 +24,9 @@ bool is_read_or_write(int flags) {
 }
 
 // The host's memoryview of a new exporter of `layout`, which takes `owned` in every case.
-PyObject *memoryview_of_layout(const host::ExportedLayout &layout, void *owned) {
-  PyObject *exporter = host::new_exporter(layout, owned);
+PyObject *memoryview_of_layout(const host::ExportedLayout &layout, void *owned,
+                               std::size_t owned_size) {
+  PyObject *exporter = host::new_exporter(layout, owned, owned_size);
   if (exporter == nullptr) return nullptr;
   PyObject *view = host::memoryview_of(exporter);
   host::decref(exporter);  // the view's managed buffer holds its own reference
@@ -44,8 +46,8 @@ PyObject *contiguous_copy(const Py_buffer &src, char order, const char *function
     capi::raise(status, function);
     return nullptr;
   }
-  // malloc(0) may return NULL: one byte keeps "NULL" meaning only "out of memory".
-  void *memory = std::malloc(src.len > 0 ? static_cast<std::size_t>(src.len) : 1);
+  const auto size = static_cast<std::size_t>(src.len);
+  void *memory = core::allocate_packed(size);
   if (memory == nullptr) {
     host::raise_no_memory();
     return nullptr;
@@ -53,13 +55,13 @@ PyObject *contiguous_copy(const Py_buffer &src, char order, const char *function
   status =
       core::to_contiguous(static_cast<char *>(memory), capi::to_core(src), src.len, layout_order);
   if (!status.ok()) {
-    std::free(memory);
+    core::free_packed(memory, size);
     capi::raise(status, function);
     return nullptr;
   }
   const host::ExportedLayout layout{memory,     src.len,   src.itemsize, 1,       src.ndim,
                                     src.format, src.shape, strides,      nullptr, nullptr};
-  return memoryview_of_layout(layout, memory);
+  return memoryview_of_layout(layout, memory, size);
 }
 
 }  // namespace
@@ -91,7 +93,7 @@ extern "C" PyObject *pybuffer_impl_PyMemoryView_FromMemory(char *mem, Py_ssize_t
   const Py_ssize_t stride = 1;
   const host::ExportedLayout layout{
       mem, size, 1, flags == PyBUF_WRITE ? 0 : 1, 1, "B", &shape, &stride, nullptr, nullptr};
-  return memoryview_of_layout(layout, nullptr);
+  return memoryview_of_layout(layout, nullptr, 0);
 }
 
 extern "C" PyObject *pybuffer_impl_PyMemoryView_FromBuffer(const Py_buffer *info) {
@@ -125,7 +127,7 @@ extern "C" PyObject *pybuffer_impl_PyMemoryView_FromBuffer(const Py_buffer *info
   const host::ExportedLayout layout{info->buf,        info->len,     info->itemsize, info->readonly,
                                     info->ndim,       info->format,  info->shape,    info->strides,
                                     info->suboffsets, info->internal};
-  return memoryview_of_layout(layout, nullptr);
+  return memoryview_of_layout(layout, nullptr, 0);
 }
 
 extern "C" PyObject *pybuffer_impl_PyMemoryView_GetContiguous(PyObject *base, int buffertype,

@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "core/layout.hpp"
+#include "core/packed_memory.hpp"
 #include "host/host.hpp"
 
 namespace pybuffer::host {
@@ -22,8 +23,9 @@ namespace {
 struct Exporter {
   PyObject ob_base;
   Py_buffer layout;  // layout.obj stays NULL: the exporter itself is the object it hands out
-  void *owned;       // copied memory, or NULL
-  void *arrays;      // shape, strides, suboffsets and format text, in one block
+  void *owned;       // copied memory (core::allocate_packed), or NULL
+  std::size_t owned_size;
+  void *arrays;  // shape, strides, suboffsets and format text, in one block
 };
 
 core::View core_view(const Py_buffer &b) {
@@ -94,7 +96,7 @@ PyObject *exporter_new(PyTypeObject *type, PyObject *, PyObject *) {
 
 void exporter_dealloc(PyObject *self) {
   auto *exporter = reinterpret_cast<Exporter *>(self);
-  std::free(exporter->owned);
+  core::free_packed(exporter->owned, exporter->owned_size);
   std::free(exporter->arrays);
   PyTypeObject *type = self->ob_type;
   const Interpreter *py = interpreter();  // there is one: it is deallocating an object
@@ -148,22 +150,23 @@ void *copy_arrays(const ExportedLayout &layout, Py_buffer &into) {
 
 }  // namespace
 
-PyObject *new_exporter(const ExportedLayout &layout, void *owned) {
+PyObject *new_exporter(const ExportedLayout &layout, void *owned, std::size_t owned_size) {
   PYBUFFER_ASSERT(layout.ndim >= 0 && layout.ndim <= PyBUF_MAX_NDIM);
   const Interpreter *py = required_interpreter();
   PyTypeObject *type = py != nullptr ? get_exporter_type(*py) : nullptr;
   if (type == nullptr) {
-    std::free(owned);
+    core::free_packed(owned, owned_size);
     return nullptr;
   }
   const auto alloc = reinterpret_cast<allocfunc>(py->PyType_GetSlot(type, Py_tp_alloc));
   auto *exporter = reinterpret_cast<Exporter *>(alloc(type, 0));
   if (exporter == nullptr) {
-    std::free(owned);
+    core::free_packed(owned, owned_size);
     return nullptr;
   }
   // From here the dealloc frees both blocks, whatever happens.
   exporter->owned = owned;
+  exporter->owned_size = owned_size;
   exporter->arrays = nullptr;
   Py_buffer &into = exporter->layout;
   into.buf = layout.buf;

@@ -102,9 +102,10 @@ struct ExportedLayout {
 };
 
 /// A new object of the library's internal exporter type ("pybuffer.memory") whose buffer is
-/// `layout`. It takes `owned` (memory from std::malloc, or NULL) in every case: freed with
-/// the exporter, or at once on failure. A new reference, or NULL with the exception set.
-PyObject *new_exporter(const ExportedLayout &layout, void *owned);
+/// `layout`. It takes `owned` (from core::allocate_packed(owned_size), or NULL) in every
+/// case: freed with the exporter, or at once on failure. A new reference, or NULL with the
+/// exception set.
+PyObject *new_exporter(const ExportedLayout &layout, void *owned, std::size_t owned_size);
 
 // ------------------------------------------------------------------------------------------
 // Errors (errors.cpp). Without an interpreter each is a no-op: the caller still returns
