@@ -98,6 +98,16 @@ void diff_results(Diff &d, const MemoryviewOutcome &r, const MemoryviewOutcome &
   d.field("refcount delta after", r.rc_after, o.rc_after);
 }
 
+/// Builds a fresh exporter of the case, or marks the outcome skipped ("ERROR ..." when the
+/// suite itself failed to build it).
+bool build_or_skip(const ExporterCase &c, Built &built, MemoryviewOutcome &out) {
+  built = build_exporter(c.expr);
+  if (built.unavailable.empty() && built.error.empty()) return true;
+  out.skipped = true;
+  out.skip_reason = built.unavailable.empty() ? "ERROR " + built.error : built.unavailable;
+  return false;
+}
+
 // ------------------------------------------------------------------------------------------
 // FromObject and GetContiguous on the catalog.
 
@@ -125,12 +135,8 @@ std::vector<ObjectParam> object_params() {
 
 MemoryviewOutcome run_object(const Api &api, const ObjectParam &p) {
   MemoryviewOutcome out;
-  Built built = build_exporter(p.exporter.expr);
-  if (!built.unavailable.empty() || !built.error.empty()) {
-    out.skipped = true;
-    out.skip_reason = built.unavailable.empty() ? "ERROR " + built.error : built.unavailable;
-    return out;
-  }
+  Built built;
+  if (!build_or_skip(p.exporter, built, out)) return out;
   PyObject *exporter = built.exporter.get();
   out.input = repr(exporter);
   const Py_ssize_t rc0 = refcount(exporter);
@@ -290,12 +296,8 @@ bool cpython_survives(const Py_buffer &v, Edit e) {
 
 MemoryviewOutcome run_buffer(const Api &api, const BufferParam &p, bool *inapplicable) {
   MemoryviewOutcome out;
-  Built built = build_exporter(p.exporter.expr);
-  if (!built.unavailable.empty() || !built.error.empty()) {
-    out.skipped = true;
-    out.skip_reason = built.unavailable.empty() ? "ERROR " + built.error : built.unavailable;
-    return out;
-  }
+  Built built;
+  if (!build_or_skip(p.exporter, built, out)) return out;
   PyObject *exporter = built.exporter.get();
   out.input = repr(exporter) + ", " + edit_name(p.edit);
   Py_buffer view;
