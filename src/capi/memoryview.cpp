@@ -1,7 +1,8 @@
 // The four memoryview constructors. Each returns the host's own memoryview object: made by
 // the host's constructor on the object itself (FromObject, GetContiguous's view), or on an
-// internal exporter that hands out exactly the layout CPython's view would have (FromMemory,
-// FromBuffer, GetContiguous's copy; src/host/exporter.cpp). Arguments CPython only asserts
+// internal exporter that hands out exactly the layout CPython's view would have: anonymous
+// for FromMemory and FromBuffer (obj None, as CPython's), owning for GetContiguous's copy
+// (src/host/exporter.cpp). Arguments CPython only asserts
 // are refused with an exception before anything is made.
 #include <Python.h>
 
@@ -23,13 +24,11 @@ bool is_read_or_write(int flags) {
   return flags == PyBUF_READ || flags == PyBUF_WRITE;
 }
 
-// The host's memoryview of a new exporter of `layout`, which takes `owned` in every case.
-PyObject *memoryview_of_layout(const host::ExportedLayout &layout, void *owned,
-                               std::size_t owned_size) {
-  PyObject *exporter = host::new_exporter(layout, owned, owned_size);
+// The host's memoryview of `exporter` (a new reference, which this drops; NULL: failed).
+PyObject *memoryview_of_exporter(PyObject *exporter) {
   if (exporter == nullptr) return nullptr;
   PyObject *view = host::memoryview_of(exporter);
-  host::decref(exporter);  // the view's managed buffer holds its own reference
+  host::decref(exporter);  // an owning exporter is kept by the view's managed buffer
   return view;
 }
 
@@ -61,7 +60,7 @@ PyObject *contiguous_copy(const Py_buffer &src, char order, const char *function
   }
   const host::ExportedLayout layout{memory,     src.len,   src.itemsize, 1,       src.ndim,
                                     src.format, src.shape, strides,      nullptr, nullptr};
-  return memoryview_of_layout(layout, memory, size);
+  return memoryview_of_exporter(host::new_exporter(layout, memory, size));
 }
 
 }  // namespace
@@ -88,12 +87,12 @@ extern "C" PyObject *pybuffer_impl_PyMemoryView_FromMemory(char *mem, Py_ssize_t
     capi::raise(core::Status{core::Code::negative_len, -1, size}, function);
     return nullptr;
   }
-  // PyBuffer_FillInfo's one-dimensional bytes, as CPython's master buffer has them.
-  const Py_ssize_t shape = size;
-  const Py_ssize_t stride = 1;
+  // PyBuffer_FillInfo's one-dimensional bytes, as CPython's master buffer has them, but with
+  // shape and strides left for the host to reconstruct (len and 1): the master keeps no
+  // pointer to this frame.
   const host::ExportedLayout layout{
-      mem, size, 1, flags == PyBUF_WRITE ? 0 : 1, 1, "B", &shape, &stride, nullptr, nullptr};
-  return memoryview_of_layout(layout, nullptr, 0);
+      mem, size, 1, flags == PyBUF_WRITE ? 0 : 1, 1, "B", nullptr, nullptr, nullptr, nullptr};
+  return memoryview_of_exporter(host::new_anonymous_exporter(layout));
 }
 
 extern "C" PyObject *pybuffer_impl_PyMemoryView_FromBuffer(const Py_buffer *info) {
@@ -127,7 +126,7 @@ extern "C" PyObject *pybuffer_impl_PyMemoryView_FromBuffer(const Py_buffer *info
   const host::ExportedLayout layout{info->buf,        info->len,     info->itemsize, info->readonly,
                                     info->ndim,       info->format,  info->shape,    info->strides,
                                     info->suboffsets, info->internal};
-  return memoryview_of_layout(layout, nullptr, 0);
+  return memoryview_of_exporter(host::new_anonymous_exporter(layout));
 }
 
 extern "C" PyObject *pybuffer_impl_PyMemoryView_GetContiguous(PyObject *base, int buffertype,

@@ -1,14 +1,20 @@
-// The library's internal exporter type, "pybuffer.memory": the object under the memoryviews
-// of PyMemoryView_FromMemory, PyMemoryView_FromBuffer and the copies of
-// PyMemoryView_GetContiguous. CPython builds those views on private managed buffers; here
-// the host's public memoryview constructor is run on one of these objects instead, so the
-// view is the host's own memoryview and only its `obj` tells the difference.
+// The library's internal exporter type, "pybuffer.memory": what the host's memoryview
+// constructor is run on for PyMemoryView_FromMemory, PyMemoryView_FromBuffer and the copies
+// of PyMemoryView_GetContiguous. CPython builds those views on private managed buffers; an
+// exporter of exactly the layout wanted gives the host's own memoryview the same fields.
 //
-// Ownership: an exporter owns one block holding its shape, strides, suboffsets and format
-// text (copied at creation, so nothing the caller passed must outlive the call), and, for a
-// copy, the copied memory. It holds no reference to any object, so it needs no GC support.
-// The type is a heap type made once per process with PyType_FromSpec, under the GIL every
-// entry point holds; it is never freed.
+// Two kinds, by what the view's managed buffer keeps:
+//   owning     (copies) hands out itself as view->obj, so the memoryview keeps it, and with
+//              it the copy's memory, shape, strides and format (copied at creation), alive;
+//              the view's obj is this object where CPython's is a bytes object.
+//   anonymous  (FromMemory, FromBuffer) hands out view->obj NULL, as CPython's own master
+//              buffer of those views has it, so the view's obj is None as in CPython. It
+//              borrows every pointer of the layout: the host's constructor copies shape,
+//              strides and suboffsets into the memoryview during the call, and the format
+//              and memory are the caller's, exactly as in CPython. It is dropped right after.
+// Neither holds a reference to another object, so the type needs no GC support. The type is
+// a heap type made once per process with PyType_FromSpec, under the GIL every entry point
+// holds; it is never freed.
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -25,7 +31,8 @@ struct Exporter {
   Py_buffer layout;  // layout.obj stays NULL: the exporter itself is the object it hands out
   void *owned;       // copied memory (core::allocate_packed), or NULL
   std::size_t owned_size;
-  void *arrays;  // shape, strides, suboffsets and format text, in one block
+  void *arrays;    // owning: shape, strides, suboffsets and format text, in one block
+  bool anonymous;  // hands out view->obj NULL (and borrows the layout's pointers)
 };
 
 core::View core_view(const Py_buffer &b) {
@@ -68,7 +75,8 @@ const char *unmet_requirement(const Py_buffer &layout, int flags) {
 // Hands out the layout as it is, trimmed to what the flags ask for (as memoryview's own
 // bf_getbuffer does: without PyBUF_ND a flat view of len bytes).
 int exporter_getbuffer(PyObject *self, Py_buffer *view, int flags) {
-  const Py_buffer &layout = reinterpret_cast<Exporter *>(self)->layout;
+  const auto *exporter = reinterpret_cast<Exporter *>(self);
+  const Py_buffer &layout = exporter->layout;
   if (const char *unmet = unmet_requirement(layout, flags)) {
     set_error(Exception::buffer_error, unmet);
     return -1;
@@ -81,6 +89,7 @@ int exporter_getbuffer(PyObject *self, Py_buffer *view, int flags) {
   }
   if ((flags & PyBUF_STRIDES) != PyBUF_STRIDES) view->strides = nullptr;
   if ((flags & PyBUF_INDIRECT) != PyBUF_INDIRECT) view->suboffsets = nullptr;
+  if (exporter->anonymous) return 0;  // view->obj stays NULL: nothing to keep alive
   view->obj = self;
   incref(self);
   return 0;
@@ -150,16 +159,16 @@ void *copy_arrays(const ExportedLayout &layout, Py_buffer &into) {
 
 }  // namespace
 
-PyObject *new_exporter(const ExportedLayout &layout, void *owned, std::size_t owned_size) {
+namespace {
+
+// A new exporter with `owned` and the scalar fields set, or NULL (owned freed) on failure.
+Exporter *allocate_exporter(const ExportedLayout &layout, void *owned, std::size_t owned_size) {
   PYBUFFER_ASSERT(layout.ndim >= 0 && layout.ndim <= PyBUF_MAX_NDIM);
   const Interpreter *py = required_interpreter();
   PyTypeObject *type = py != nullptr ? get_exporter_type(*py) : nullptr;
-  if (type == nullptr) {
-    core::free_packed(owned, owned_size);
-    return nullptr;
-  }
-  const auto alloc = reinterpret_cast<allocfunc>(py->PyType_GetSlot(type, Py_tp_alloc));
-  auto *exporter = reinterpret_cast<Exporter *>(alloc(type, 0));
+  auto alloc = type != nullptr ? reinterpret_cast<allocfunc>(py->PyType_GetSlot(type, Py_tp_alloc))
+                               : nullptr;
+  auto *exporter = alloc != nullptr ? reinterpret_cast<Exporter *>(alloc(type, 0)) : nullptr;
   if (exporter == nullptr) {
     core::free_packed(owned, owned_size);
     return nullptr;
@@ -168,6 +177,7 @@ PyObject *new_exporter(const ExportedLayout &layout, void *owned, std::size_t ow
   exporter->owned = owned;
   exporter->owned_size = owned_size;
   exporter->arrays = nullptr;
+  exporter->anonymous = false;
   Py_buffer &into = exporter->layout;
   into.buf = layout.buf;
   into.obj = nullptr;
@@ -176,13 +186,33 @@ PyObject *new_exporter(const ExportedLayout &layout, void *owned, std::size_t ow
   into.readonly = layout.readonly;
   into.ndim = layout.ndim;
   into.internal = layout.internal;
-  exporter->arrays = copy_arrays(layout, into);
+  into.format = const_cast<char *>(layout.format);
+  into.shape = const_cast<Py_ssize_t *>(layout.shape);
+  into.strides = const_cast<Py_ssize_t *>(layout.strides);
+  into.suboffsets = const_cast<Py_ssize_t *>(layout.suboffsets);
+  return exporter;
+}
+
+}  // namespace
+
+PyObject *new_exporter(const ExportedLayout &layout, void *owned, std::size_t owned_size) {
+  Exporter *exporter = allocate_exporter(layout, owned, owned_size);
+  if (exporter == nullptr) return nullptr;
+  exporter->arrays = copy_arrays(layout, exporter->layout);
   if (exporter->arrays == nullptr) {
+    Py_buffer &into = exporter->layout;
+    into.format = nullptr;
     into.shape = into.strides = into.suboffsets = nullptr;
     decref(reinterpret_cast<PyObject *>(exporter));
     raise_no_memory();
     return nullptr;
   }
+  return reinterpret_cast<PyObject *>(exporter);
+}
+
+PyObject *new_anonymous_exporter(const ExportedLayout &layout) {
+  Exporter *exporter = allocate_exporter(layout, nullptr, 0);
+  if (exporter != nullptr) exporter->anonymous = true;
   return reinterpret_cast<PyObject *>(exporter);
 }
 

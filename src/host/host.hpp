@@ -102,10 +102,15 @@ struct ExportedLayout {
 };
 
 /// A new object of the library's internal exporter type ("pybuffer.memory") whose buffer is
-/// `layout`. It takes `owned` (from core::allocate_packed(owned_size), or NULL) in every
-/// case: freed with the exporter, or at once on failure. A new reference, or NULL with the
-/// exception set.
+/// `layout` (arrays and format copied) and whose views keep it alive. It takes `owned` (from
+/// core::allocate_packed(owned_size), or NULL) in every case: freed with the exporter, or at
+/// once on failure. A new reference, or NULL with the exception set.
 PyObject *new_exporter(const ExportedLayout &layout, void *owned, std::size_t owned_size);
+
+/// The same type, handing out `layout` as it is with view->obj NULL: a view made from it
+/// rests on no object (obj None), as CPython's FromMemory and FromBuffer views do. Every
+/// pointer of `layout` is borrowed: only for the host's constructor run on it at once.
+PyObject *new_anonymous_exporter(const ExportedLayout &layout);
 
 // ------------------------------------------------------------------------------------------
 // Errors (errors.cpp). Without an interpreter each is a no-op: the caller still returns

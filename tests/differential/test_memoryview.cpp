@@ -6,9 +6,8 @@
 // under PyBUF_FULL_RO (through CPython's own PyObject_GetBuffer), its items, whether it is
 // a copy, the exception, and the reference counts of the objects passed in.
 //
-// Deliberate difference (README): a view of FromMemory, FromBuffer or of a copy has obj None
-// or a bytes object in CPython and a pybuffer.memory object here; obj is compared only where
-// it is the caller's object.
+// Deliberate difference (README): a copy's obj is a bytes object in CPython and a
+// pybuffer.memory object here; a copy's obj is compared only as "another object".
 #include "suite.hpp"
 
 namespace diff {
@@ -55,6 +54,8 @@ void record_result(MemoryviewOutcome &out, PyObject *result, PyObject *exporter)
   Ref obj = Ref(PyObject_GetAttrString(result, "obj"));
   if (!obj) {
     out.obj = "raised " + take_error().type_name;
+  } else if (obj.get() == Py_None) {
+    out.obj = "None";
   } else if (exporter != nullptr && obj.get() == exporter) {
     out.obj = "exporter";
   } else {
@@ -229,6 +230,7 @@ TEST_P(MemoryviewFromMemory, SameResult) {
   const MemoryOutcome o = run_memory(ours(), p);
   Diff d;
   diff_results(d, r.view, o.view);
+  d.field("obj", r.view.obj, o.view.obj);
   d.field("memory after writing item 0", r.memory_after_write, o.memory_after_write);
   d.field("writing item 0", r.write_error, o.write_error);
   count_case("PyMemoryView_FromMemory");
@@ -357,6 +359,7 @@ TEST_P(MemoryviewFromBuffer, SameResult) {
   const MemoryviewOutcome o = run_buffer(ours(), p, &inapplicable);
   Diff d;
   diff_results(d, r, o);
+  d.field("obj", r.obj, o.obj);
   count_case("PyMemoryView_FromBuffer");
   DIFF_EXPECT_SAME(d, r.input);
 }
