@@ -2,8 +2,8 @@
 // the host's constructor on the object itself (FromObject, GetContiguous's view), or on an
 // internal exporter that hands out exactly the layout CPython's view would have: anonymous
 // for FromMemory and FromBuffer (obj None, as CPython's), owning for GetContiguous's copy
-// (src/host/exporter.cpp). Arguments CPython only asserts
-// are refused with an exception before anything is made.
+// (src/host/exporter.cpp). Arguments CPython only asserts are refused with an exception
+// before anything is made.
 #include <Python.h>
 
 #include <cstddef>
