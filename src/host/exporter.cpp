@@ -14,7 +14,8 @@
 //              and memory are the caller's, exactly as in CPython. It is dropped right after.
 // Neither holds a reference to another object, so the type needs no GC support. The type is
 // a heap type made once per process with PyType_FromSpec, under the GIL every entry point
-// holds; it is never freed.
+// holds; it is never freed. Not handled: a process that finalises its interpreter and starts
+// another keeps using the first one's type (untested), and sub-interpreters share it.
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
