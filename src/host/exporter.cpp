@@ -29,7 +29,7 @@ namespace {
 
 struct Exporter {
   PyObject ob_base;
-  Py_buffer layout;  // layout.obj stays NULL: the exporter itself is the object it hands out
+  Py_buffer layout;  // layout.obj stays NULL: exporter_getbuffer sets (or not) view->obj
   void *owned;       // copied memory (core::allocate_packed), or NULL
   std::size_t owned_size;
   void *arrays;    // owning: shape, strides, suboffsets and format text, in one block
