@@ -2,6 +2,9 @@
 //   <case>/memcpy    memcpy of the same number of bytes (the bandwidth ceiling)
 //   <case>/cpython   the running libpython's own function, read with dlsym
 //   <case>/pybuffer  pybuffer's twin (pybuffer_PyBuffer_ToContiguous, ...)
+// The getcontiguous cases call PyMemoryView_GetContiguous(obj, PyBUF_READ, order) on an
+// object exporting the strided view and drop the memoryview it returns: the allocation of
+// the copy, the copy and the view's set-up and release are all timed, on both sides.
 // Each reports bytes_per_second (bytes copied, not bytes touched) and two ratios measured in
 // the same run, which matter on the pybuffer row: x_cpython (CPython's time / ours, so > 1
 // is faster) and of_memcpy (memcpy's time / ours, the fraction of memcpy bandwidth reached).
@@ -47,7 +50,7 @@ char *map_region() {
   return static_cast<char *>(p);
 }
 
-enum class Op { to_contiguous, from_contiguous, copy_data };
+enum class Op { to_contiguous, from_contiguous, copy_data, get_contiguous };
 
 /// One benchmark case: a strided view and what it is copied to or from.
 struct Case {
@@ -156,6 +159,12 @@ int call(const Case &c, const CopyFunctions &f) {
       return f.from_contiguous(&c.view, c.packed, c.view.len, c.order);
     case Op::copy_data:
       return f.copy_data(g_dest_object, g_src_object);
+    case Op::get_contiguous: {
+      PyObject *copy = f.get_contiguous(g_src_object, PyBUF_READ, c.order);
+      if (copy == nullptr) return -1;
+      Py_DECREF(copy);
+      return 0;
+    }
   }
   return -1;
 }
@@ -193,6 +202,7 @@ void run_benchmark(benchmark::State &state, const Case *c, Impl impl) {
     copy_harness::set_layout(g_dest_object, c->dest);
     copy_harness::set_layout(g_src_object, c->view);
   }
+  if (c->op == Op::get_contiguous) copy_harness::set_layout(g_src_object, c->view);
   const CopyFunctions &f = impl == Impl::cpython ? g_real : g_ours;
   int failed = 0;
   const auto start = std::chrono::steady_clock::now();
@@ -272,6 +282,21 @@ void define_cases() {
   for (int i = 0; i < 16; ++i) shape16.push_back(i % 2 == 0 ? 2 : 3);
   add_case("ndim16_i4/to", Op::to_contiguous, 4, shape16, f_strides(shape16, 4));
   add_case("ndim16_i4/from", Op::from_contiguous, 4, shape16, f_strides(shape16, 4));
+
+  // PyMemoryView_GetContiguous of 64 MiB views that are not contiguous: the transpose of a
+  // 4096 x 4096 C array of 4-byte items asked for in C order, and the same array asked for
+  // in Fortran order (CPython walks both item by item); every other 8-byte item of a 1-D
+  // view (item by item too); and 8 rows of 8 MiB spaced 16 MiB apart, which CPython copies
+  // with one memcpy per row.
+  add_case("getcontiguous_transpose4096_i4/C", Op::get_contiguous, 4, {4096, 4096}, {4, 4096 * 4})
+      .cpython_iterations = 2;
+  add_case("getcontiguous_c4096_i4/F", Op::get_contiguous, 4, {4096, 4096}, {4096 * 4, 4}).order =
+      'F';
+  g_cases.back()->cpython_iterations = 2;
+  add_case("getcontiguous_stride2_i8/C", Op::get_contiguous, 8, {ssize{1} << 23}, {16})
+      .cpython_iterations = 3;
+  add_case("getcontiguous_rows_i1/C", Op::get_contiguous, 1, {8, 8 * static_cast<ssize>(MiB)},
+           {16 * static_cast<ssize>(MiB), 1});
 
   // Tiny buffers: the cost of a call. Contiguous (16 and 64 bytes), transposed (4 x 4 items
   // of 1 and of 4 bytes), and CopyData between two 64-byte objects.

@@ -194,7 +194,8 @@ typedef struct {
 
 /** PYBUFFER_FUNCTIONS(X) lists every function of the CPython ABI that pybuffer provides:
     X(return type, CPython name, parameter list, argument list). The namespaced twins, the
-    plain names and the library's entry points are all generated from this one table. */
+    plain names and the library's entry points are all generated from this one table. The
+    PyMemoryView_* rows return the running interpreter's own memoryview objects. */
 #define PYBUFFER_FUNCTIONS(X)                                                                      \
   X(int, PyObject_CheckBuffer, (PyObject * obj), (obj))                                            \
   X(int, PyObject_GetBuffer, (PyObject * obj, Py_buffer * view, int flags), (obj, view, flags))    \
@@ -220,7 +221,13 @@ typedef struct {
     (obj, buffer, buffer_len))                                                                     \
   X(int, PyObject_AsWriteBuffer, (PyObject * obj, void **buffer, Py_ssize_t *buffer_len),          \
     (obj, buffer, buffer_len))                                                                     \
-  X(int, PyObject_CheckReadBuffer, (PyObject * obj), (obj))
+  X(int, PyObject_CheckReadBuffer, (PyObject * obj), (obj))                                        \
+  X(PyObject *, PyMemoryView_FromObject, (PyObject * obj), (obj))                                  \
+  X(PyObject *, PyMemoryView_FromMemory, (char *mem, Py_ssize_t size, int flags),                  \
+    (mem, size, flags))                                                                            \
+  X(PyObject *, PyMemoryView_FromBuffer, (const Py_buffer *info), (info))                          \
+  X(PyObject *, PyMemoryView_GetContiguous, (PyObject * base, int buffertype, char order),         \
+    (base, buffertype, order))
 
 #define PYBUFFER_DECLARE_TWIN(ret, name, params, args) PYBUFFER_API ret pybuffer_##name params;
 PYBUFFER_FUNCTIONS(PYBUFFER_DECLARE_TWIN)

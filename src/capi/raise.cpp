@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/types.hpp"
 #include "host/host.hpp"
 
 namespace pybuffer::capi {
@@ -10,7 +11,10 @@ namespace {
 host::Exception exception_type(core::Code code) {
   switch (code) {
     case core::Code::null_argument:
+    case core::Code::bad_request_flags:
       return host::Exception::system_error;
+    case core::Code::not_writable:
+    case core::Code::writable_not_contiguous:
     case core::Code::missing_shape:
     case core::Code::missing_strides:
     case core::Code::len_mismatch:
@@ -86,6 +90,20 @@ void describe(char *out, std::size_t size, const core::Status &s, const char *fu
       return;
     case core::Code::not_bytes_like:
       std::snprintf(out, size, "both destination and source must be bytes-like objects");
+      return;
+    case core::Code::not_writable:
+      std::snprintf(out, size, "underlying buffer is not writable");
+      return;
+    case core::Code::writable_not_contiguous:
+      std::snprintf(out, size, "writable contiguous buffer requested for a non-contiguous object.");
+      return;
+    case core::Code::too_many_dimensions:
+      std::snprintf(out, size, "memoryview: number of dimensions must not exceed %d",
+                    core::max_ndim);
+      return;
+    case core::Code::bad_request_flags:
+      std::snprintf(out, size, "%s: %s must be PyBUF_READ or PyBUF_WRITE, not %lld", function,
+                    s.what, s.value);
       return;
     case core::Code::no_memory:
     case core::Code::ok:

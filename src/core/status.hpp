@@ -22,9 +22,14 @@ enum class Code : unsigned char {
   index_out_of_range,  // dim, value: index, expected: extent
   no_memory,
   // CPython's own messages for the copy operations, raised word for word.
-  len_not_view_len,       // ToContiguous: len differs from the view's len (ValueError)
-  destination_too_small,  // CopyData: dest.len < src.len (BufferError)
-  not_bytes_like,         // CopyData: an object without buffer slots (TypeError)
+  len_not_view_len,         // ToContiguous: len differs from the view's len (ValueError)
+  destination_too_small,    // CopyData: dest.len < src.len (BufferError)
+  not_bytes_like,           // CopyData: an object without buffer slots (TypeError)
+  not_writable,             // GetContiguous: PyBUF_WRITE on read-only memory (BufferError)
+  writable_not_contiguous,  // GetContiguous: PyBUF_WRITE needs a copy (BufferError)
+  too_many_dimensions,      // memoryview's own limit, ndim > 64 (ValueError); value: ndim
+  // pybuffer's refusals of arguments CPython only asserts.
+  bad_request_flags,  // what: the argument's name, value: it (SystemError)
 };
 
 struct Status {

@@ -79,6 +79,40 @@ void raise_host_flags_error_for_fill_info(Py_buffer *view, PyObject *obj, void *
                                           int readonly, int flags);
 
 // ------------------------------------------------------------------------------------------
+// Memoryviews (memoryview.cpp, exporter.cpp): always the host's own memoryview objects.
+
+/// A new memoryview of `obj`, made by the host's own PyMemoryView_FromObject (found past
+/// this library's definition, so a preloaded pybuffer never calls itself): a new reference,
+/// or NULL with the host's exception set. `obj` is not NULL.
+PyObject *memoryview_of(PyObject *obj);
+
+/// What an internal exporter hands out: the fields of a Py_buffer (its obj is ignored).
+/// format, shape, strides and suboffsets are copied (each may be NULL); buf is not.
+struct ExportedLayout {
+  void *buf;
+  Py_ssize_t len;
+  Py_ssize_t itemsize;
+  int readonly;
+  int ndim;  // 0..64
+  const char *format;
+  const Py_ssize_t *shape;
+  const Py_ssize_t *strides;
+  const Py_ssize_t *suboffsets;
+  void *internal;
+};
+
+/// A new object of the library's internal exporter type ("pybuffer.memory") whose buffer is
+/// `layout` (arrays and format copied) and whose views keep it alive. It takes `owned` (from
+/// core::allocate_packed(owned_size), or NULL) in every case: freed with the exporter, or at
+/// once on failure. A new reference, or NULL with the exception set.
+PyObject *new_exporter(const ExportedLayout &layout, void *owned, std::size_t owned_size);
+
+/// The same type, handing out `layout` as it is with view->obj NULL: a view made from it
+/// rests on no object (obj None), as CPython's FromMemory and FromBuffer views do. Every
+/// pointer of `layout` is borrowed: only for the host's constructor run on it at once.
+PyObject *new_anonymous_exporter(const ExportedLayout &layout);
+
+// ------------------------------------------------------------------------------------------
 // Errors (errors.cpp). Without an interpreter each is a no-op: the caller still returns
 // its error value, and interpreter() has said why on stderr.
 

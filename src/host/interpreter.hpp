@@ -30,7 +30,9 @@ namespace pybuffer::host {
   X(PyObject *, PyObject_GetAttrString, (PyObject *, const char *))     \
   X(PyObject *, PyObject_CallFunction, (PyObject *, const char *, ...)) \
   X(PyObject *, PyUnicode_FromString, (const char *))                   \
-  X(PyObject *, PyBytes_FromStringAndSize, (const char *, Py_ssize_t))
+  X(PyObject *, PyBytes_FromStringAndSize, (const char *, Py_ssize_t))  \
+  X(PyObject *, PyType_FromSpec, (PyType_Spec *))                       \
+  X(void *, PyType_GetSlot, (PyTypeObject *, int))
 
 /// X(enumerator, name): every exception class the library raises.
 #define PYBUFFER_INTERPRETER_EXCEPTIONS(X)          \

@@ -23,6 +23,7 @@ using ToContiguousFn = int (*)(void *buf, const Py_buffer *view, Py_ssize_t len,
 using FromContiguousFn = int (*)(const Py_buffer *view, const void *buf, Py_ssize_t len,
                                  char order);
 using CopyDataFn = int (*)(PyObject *dest, PyObject *src);
+using GetContiguousFn = PyObject *(*)(PyObject *obj, int buffertype, char order);
 
 /// One implementation of the three copy functions.
 struct CopyFunctions {
@@ -30,12 +31,13 @@ struct CopyFunctions {
   ToContiguousFn to_contiguous;
   FromContiguousFn from_contiguous;
   CopyDataFn copy_data;
+  GetContiguousFn get_contiguous;  // PyMemoryView_GetContiguous: a packed copy as a memoryview
 };
 
 /// pybuffer, through the namespaced twins that nothing else defines.
 inline CopyFunctions ours() {
   return {"pybuffer", &pybuffer_PyBuffer_ToContiguous, &pybuffer_PyBuffer_FromContiguous,
-          &pybuffer_PyObject_CopyData};
+          &pybuffer_PyObject_CopyData, &pybuffer_PyMemoryView_GetContiguous};
 }
 
 inline std::string canonical_path(const char *path) {
@@ -63,14 +65,16 @@ inline bool load_real(CopyFunctions *out, std::string *libpython, std::string *e
     *error = "cannot get a handle on libpython (" + path + ")";
     return false;
   }
-  CopyFunctions real{"CPython",
-                     reinterpret_cast<ToContiguousFn>(dlsym(handle, "PyBuffer_ToContiguous")),
-                     reinterpret_cast<FromContiguousFn>(dlsym(handle, "PyBuffer_FromContiguous")),
-                     reinterpret_cast<CopyDataFn>(dlsym(handle, "PyObject_CopyData"))};
+  CopyFunctions real{
+      "CPython", reinterpret_cast<ToContiguousFn>(dlsym(handle, "PyBuffer_ToContiguous")),
+      reinterpret_cast<FromContiguousFn>(dlsym(handle, "PyBuffer_FromContiguous")),
+      reinterpret_cast<CopyDataFn>(dlsym(handle, "PyObject_CopyData")),
+      reinterpret_cast<GetContiguousFn>(dlsym(handle, "PyMemoryView_GetContiguous"))};
   const bool is_pybuffer = dlsym(handle, "pybuffer_version") != nullptr;
   dlclose(handle);  // only the reference taken above: libpython stays mapped
   if (is_pybuffer || real.to_contiguous == nullptr || real.from_contiguous == nullptr ||
-      real.copy_data == nullptr || real.to_contiguous == &pybuffer_PyBuffer_ToContiguous) {
+      real.copy_data == nullptr || real.get_contiguous == nullptr ||
+      real.to_contiguous == &pybuffer_PyBuffer_ToContiguous) {
     *error = path + " does not provide CPython's own copy functions";
     return false;
   }

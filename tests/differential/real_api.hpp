@@ -1,4 +1,5 @@
-// The two implementations under comparison, as tables of the same fifteen function pointers.
+// The two implementations under comparison, as tables of the same function pointers, one
+// per row of PYBUFFER_FUNCTIONS.
 //
 // real() is CPython's own code, looked up with dlsym in the loaded libpython: the plain names
 // cannot be trusted because libpybuffer exports them too, and which definition the dynamic

@@ -782,5 +782,109 @@ TEST(Malformed, FillInfo_WritableRequestOnReadonly) {  // same as CPython
   EXPECT_TRUE(view.untouched());
 }
 
+// ---------------------------------------------------------------------------------------------
+// The memoryview constructors: arguments CPython only asserts (or dereferences).
+
+// The number of exports a bytearray holds; 0 means no view of it was left behind.
+Py_ssize_t exports_of(PyObject *bytearray) {
+  return reinterpret_cast<PyByteArrayObject *>(bytearray)->ob_exports;
+}
+
+TEST(Malformed, MemoryViewFromObject_NullObject) {
+  EXPECT_EQ(pybuffer_PyMemoryView_FromObject(nullptr), nullptr);
+  EXPECT_TRUE(
+      raised_like(take_exception(), PyExc_SystemError, "PyMemoryView_FromObject: obj is NULL"));
+}
+
+TEST(Malformed, MemoryViewFromMemory_NullMemory) {
+  EXPECT_EQ(pybuffer_PyMemoryView_FromMemory(nullptr, 8, PyBUF_READ), nullptr);
+  EXPECT_TRUE(
+      raised_like(take_exception(), PyExc_SystemError, "PyMemoryView_FromMemory: mem is NULL"));
+}
+
+TEST(Malformed, MemoryViewFromMemory_NegativeSize) {
+  Guarded memory(8);
+  for (const Py_ssize_t size : {Py_ssize_t{-1}, ssize_min}) {
+    EXPECT_EQ(pybuffer_PyMemoryView_FromMemory(memory.data(), size, PyBUF_WRITE), nullptr);
+    EXPECT_TRUE(raised_like(take_exception(), PyExc_ValueError, "must be >= 0")) << size;
+  }
+  EXPECT_TRUE(memory.untouched());
+}
+
+TEST(Malformed, MemoryViewFromMemory_BadFlags) {
+  Guarded memory(8);
+  for (const int flags : {0, PyBUF_WRITABLE, PyBUF_READ | PyBUF_WRITE, -1}) {
+    EXPECT_EQ(pybuffer_PyMemoryView_FromMemory(memory.data(), 8, flags), nullptr);
+    EXPECT_TRUE(
+        raised_like(take_exception(), PyExc_SystemError, "flags must be PyBUF_READ or PyBUF_WRITE"))
+        << flags;
+  }
+  EXPECT_TRUE(memory.untouched());
+}
+
+TEST(Malformed, MemoryViewFromBuffer_NullInfo) {
+  EXPECT_EQ(pybuffer_PyMemoryView_FromBuffer(nullptr), nullptr);
+  EXPECT_TRUE(
+      raised_like(take_exception(), PyExc_SystemError, "PyMemoryView_FromBuffer: info is NULL"));
+}
+
+TEST(Malformed, MemoryViewFromBuffer_NullBuf) {  // same as CPython
+  Py_ssize_t shape = 4, stride = 1;
+  const Py_buffer view = make_view(nullptr, 4, 1, 1, &shape, &stride);
+  EXPECT_EQ(pybuffer_PyMemoryView_FromBuffer(&view), nullptr);
+  EXPECT_TRUE(raised_like(take_exception(), PyExc_ValueError, "info->buf must not be NULL"));
+}
+
+TEST(Malformed, MemoryViewFromBuffer_NdimOutOfRange) {
+  Guarded memory(8);
+  Py_ssize_t shape[1] = {8}, strides[1] = {1};
+  for (const int ndim : {-1, 65, std::numeric_limits<int>::max()}) {
+    const Py_buffer view = make_view(memory.data(), 8, 1, ndim, shape, strides);
+    EXPECT_EQ(pybuffer_PyMemoryView_FromBuffer(&view), nullptr);
+    EXPECT_TRUE(raised_like(take_exception(), PyExc_ValueError,
+                            ndim < 0 ? "ndim is -1" : "must not exceed 64"))
+        << ndim;
+  }
+  EXPECT_TRUE(memory.untouched());
+}
+
+TEST(Malformed, MemoryViewFromBuffer_MissingShape) {
+  Guarded memory(8);
+  const Py_buffer view = make_view(memory.data(), 8, 1, 2, nullptr, nullptr);
+  EXPECT_EQ(pybuffer_PyMemoryView_FromBuffer(&view), nullptr);
+  EXPECT_TRUE(raised_like(take_exception(), PyExc_BufferError, "has ndim 2 but no shape"));
+  const Py_buffer flat = make_view(memory.data(), 8, 0, 1, nullptr, nullptr);
+  EXPECT_EQ(pybuffer_PyMemoryView_FromBuffer(&flat), nullptr);
+  EXPECT_TRUE(raised_like(take_exception(), PyExc_ValueError, "itemsize is 0"));
+  EXPECT_TRUE(memory.untouched());
+}
+
+TEST(Malformed, MemoryViewGetContiguous_NullObject) {
+  EXPECT_EQ(pybuffer_PyMemoryView_GetContiguous(nullptr, PyBUF_READ, 'C'), nullptr);
+  EXPECT_TRUE(
+      raised_like(take_exception(), PyExc_SystemError, "PyMemoryView_GetContiguous: base is NULL"));
+}
+
+TEST(Malformed, MemoryViewGetContiguous_BadBuffertype) {
+  Ref obj = eval("bytearray(b'abcd')");
+  for (const int buffertype : {0, PyBUF_WRITABLE, PyBUF_FULL_RO, -1}) {
+    EXPECT_EQ(pybuffer_PyMemoryView_GetContiguous(obj.get(), buffertype, 'C'), nullptr);
+    EXPECT_TRUE(raised_like(take_exception(), PyExc_SystemError,
+                            "buffertype must be PyBUF_READ or PyBUF_WRITE"))
+        << buffertype;
+  }
+  EXPECT_EQ(exports_of(obj.get()), 0);
+}
+
+TEST(Malformed, MemoryViewGetContiguous_BadOrder) {
+  Ref obj = eval("bytearray(b'abcd')");
+  for (const char order : {'\0', 'c', 'X'}) {
+    EXPECT_EQ(pybuffer_PyMemoryView_GetContiguous(obj.get(), PyBUF_READ, order), nullptr);
+    EXPECT_TRUE(raised_like(take_exception(), PyExc_ValueError, "order must be 'C', 'F' or 'A'"))
+        << static_cast<int>(order);
+  }
+  EXPECT_EQ(exports_of(obj.get()), 0);
+}
+
 }  // namespace
 }  // namespace pybuffer::stress

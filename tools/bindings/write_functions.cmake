@@ -1,5 +1,5 @@
 # Writes pybuffer_bindings/functions.py from the PYBUFFER_FUNCTIONS table of the public
-# header, so the report and the library always know the same fifteen names.
+# header, so the report and the library always know the same names.
 # Usage: cmake -DHEADER=<pybuffer.h> -DOUTPUT=<functions.py> -P write_functions.cmake
 include("${CMAKE_CURRENT_LIST_DIR}/../../cmake/PybufferHeaderFunctions.cmake")
 pybuffer_header_functions("${HEADER}" functions)
