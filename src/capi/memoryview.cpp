@@ -37,7 +37,7 @@ PyObject *memoryview_of_exporter(PyObject *exporter) {
 // view exists. Assumes `src` came from a memoryview (consistent, 1 <= ndim <= 64).
 PyObject *contiguous_copy(const Py_buffer &src, char order, const char *function) {
   const char layout_order = core::copy_layout_order(order);
-  Py_ssize_t strides[PyBUF_MAX_NDIM];
+  Py_ssize_t strides[core::max_ndim];
   core::Status status = core::fill_contiguous_strides(src.ndim, capi::as_core(src.shape),
                                                       reinterpret_cast<core::ssize *>(strides),
                                                       src.itemsize, layout_order);
@@ -116,7 +116,7 @@ extern "C" PyObject *pybuffer_impl_PyMemoryView_FromBuffer(const Py_buffer *info
   // missing strides from the shape; what it would divide by zero or read through NULL for
   // is refused here.
   core::Status status;
-  if (info->ndim > PyBUF_MAX_NDIM) {
+  if (info->ndim > host::profile::memoryview_max_ndim) {
     status = core::Status{core::Code::too_many_dimensions, -1, info->ndim};
   } else if (info->ndim < 0) {
     status = core::Status{core::Code::ndim_out_of_range, -1, info->ndim};

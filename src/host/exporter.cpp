@@ -164,7 +164,7 @@ namespace {
 
 // A new exporter with `owned` and the scalar fields set, or NULL (owned freed) on failure.
 Exporter *allocate_exporter(const ExportedLayout &layout, void *owned, std::size_t owned_size) {
-  PYBUFFER_ASSERT(layout.ndim >= 0 && layout.ndim <= PyBUF_MAX_NDIM);
+  PYBUFFER_ASSERT(layout.ndim >= 0 && layout.ndim <= core::max_ndim);
   const Interpreter *py = required_interpreter();
   PyTypeObject *type = py != nullptr ? get_exporter_type(*py) : nullptr;
   auto alloc = type != nullptr ? reinterpret_cast<allocfunc>(py->PyType_GetSlot(type, Py_tp_alloc))

@@ -67,6 +67,10 @@ inline bool rejects_read_write_flags(unsigned long) {
   return false;
 }
 
+/// The most dimensions the runtime's own memoryview holds: PyPy's Py_buffer carries fixed
+/// shape and strides arrays of Py_MAX_NDIMS entries, fewer than CPython's 64.
+inline constexpr int memoryview_max_ndim = Py_MAX_NDIMS;
+
 /// 3.9's struct has no complex codes 'F' and 'D'.
 inline bool struct_has_complex_codes(unsigned long) {
   return false;
