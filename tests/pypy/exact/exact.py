@@ -45,8 +45,19 @@ def run_side(executable, directory, module):
     return records, order
 
 
+def expand(pattern):
+    """The globs a pattern with {a,b,...} alternatives stands for (several groups allowed)."""
+    start = pattern.find("{")
+    if start < 0:
+        return [pattern]
+    end = pattern.index("}", start)
+    return [glob for choice in pattern[start + 1:end].split(",")
+            for glob in expand(pattern[:start] + choice + pattern[end + 1:])]
+
+
 def read_explained(path):
-    """[(reason, case glob, key glob)] from lines 'reason | case glob | key glob'."""
+    """[(reason, case pattern, key pattern)] from lines 'reason | case | key'; a key of "*"
+    stands for every key of the view (VIEW_KEYS), never a derived record."""
     entries = []
     with open(path) as f:
         for line in f:
@@ -55,6 +66,14 @@ def read_explained(path):
                 reason, case, key = (part.strip() for part in line.split("|"))
                 entries.append((reason, case, key))
     return entries
+
+
+def explains(entry, case, key):
+    _, cases, keys = entry
+    if keys == "*" and key not in VIEW_KEYS:
+        return False
+    return (any(fnmatch.fnmatchcase(case, glob) for glob in expand(cases)) and
+            any(fnmatch.fnmatchcase(key, glob) for glob in expand(keys)))
 
 
 def compare(expected, actual, order):
@@ -82,8 +101,7 @@ def main():
         if case in other_view and key not in VIEW_KEYS:
             derived += 1
             continue
-        match = [e for e in entries if fnmatch.fnmatchcase(case, e[1])
-                 and fnmatch.fnmatchcase(key, e[2])]
+        match = [e for e in entries if explains(e, case, key)]
         for entry in match:
             used[entry] += 1
         if not match:
