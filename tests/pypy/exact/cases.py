@@ -4,12 +4,28 @@ runtime and that set of functions) and the records are printed, one per line:
 case<TAB>key<TAB>value.
 
 Exporters are made fresh for every case, so that a write of one case cannot reach another.
+Each case is announced on stderr ("#case NAME"; the recorder adds "#put KEY" for each record)
+and its records printed before the next begins, so that the driver can name the case, and the
+record after which, that crashed the runtime; PYBUFFER_EXACT_SKIP (names, one a
+line) lists cases not to run again.
 """
 import array
 import importlib
+import os
 import sys
 
 recorder = importlib.import_module(sys.argv[1])
+SKIP = set(os.environ.get("PYBUFFER_EXACT_SKIP", "").split("\n"))
+
+
+def run(case, function, *args):
+    if case in SKIP:
+        return
+    print("#case %s" % case, file=sys.stderr, flush=True)
+    function(case, *args)
+    for line in recorder.take():
+        print(line)
+    sys.stdout.flush()
 
 # Every request flag of the buffer protocol documentation's tables, by CPython's value.
 WRITABLE, FORMAT, ND = 0x1, 0x4, 0x8
@@ -53,31 +69,32 @@ for kind in ("c2d", "fortran", "strided", "negative", "transposed", "pil", "zero
             lambda kind=kind, writable=writable: recorder.Exporter(kind, writable))
 
 for name, make in EXPORTERS.items():
-    recorder.check_buffer("%s" % name, make())
+    run(name, recorder.check_buffer, make())
     for flags_name, flags in FLAGS.items():
-        recorder.request("%s %s" % (name, flags_name), make(), flags, 1)
-recorder.check_buffer("int", 42)
-recorder.request("int SIMPLE", 42, 0, 0)
-recorder.request("str SIMPLE", "text", 0, 0)
+        run("%s %s" % (name, flags_name), recorder.request, make(), flags, 1)
+run("int", recorder.check_buffer, 42)
+run("int SIMPLE", recorder.request, 42, 0, 0)
+run("str SIMPLE", recorder.request, "text", 0, 0)
 
-recorder.hand_views()
+for index, name in enumerate(recorder.hand_view_names()):
+    run(name, lambda case, index: recorder.hand_view(index), index)
 
 for readonly in (0, 1):
     for flags_name, flags in FLAGS.items():
-        recorder.fill_info("FillInfo bytes readonly=%d %s" % (readonly, flags_name), b"owner",
-                           readonly, flags)
-        recorder.fill_info("FillInfo NULL readonly=%d %s" % (readonly, flags_name), None,
-                           readonly, flags)
+        run("FillInfo bytes readonly=%d %s" % (readonly, flags_name), recorder.fill_info,
+            b"owner", readonly, flags)
+        run("FillInfo NULL readonly=%d %s" % (readonly, flags_name), recorder.fill_info, None,
+            readonly, flags)
 
 for shape in ((), (5,), (2, 3), (2, 0, 4), (1, 1, 7)):
     for itemsize in (1, 8):
         for order in "CFA":
-            recorder.fill_contiguous_strides("FillContiguousStrides %r %d %s"
-                                             % (shape, itemsize, order), shape, itemsize, order)
+            run("FillContiguousStrides %r %d %s" % (shape, itemsize, order),
+                recorder.fill_contiguous_strides, shape, itemsize, order)
 
 for fmt in (b"B", b"i", b"3d", b"<hq", b"@bi", b"=bi", b"xxi", b"", b" 2h ", b"?e", b"P",
             b"4s", b"Z", b"3", b"q" * 3, b"9223372036854775807q", b"F"):
-    recorder.size_from_format("SizeFromFormat %r" % fmt, fmt)
+    run("SizeFromFormat %r" % fmt, recorder.size_from_format, fmt)
 
 COPIES = {
     "bytearray from bytes": lambda: (bytearray(6), b"abcdef"),
@@ -98,7 +115,4 @@ COPIES["Exporter fortran from c2d-shaped bytes"] = lambda: (recorder.Exporter("f
 COPIES["Exporter transposed from fortran"] = lambda: (recorder.Exporter("transposed", True),
                                                       recorder.Exporter("fortran", False))
 for name, make in COPIES.items():
-    recorder.copy_data("CopyData %s" % name, *make())
-
-for line in recorder.take():
-    print(line)
+    run("CopyData %s" % name, recorder.copy_data, *make())

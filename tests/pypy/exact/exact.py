@@ -26,23 +26,59 @@ VIEW_KEYS = ("GetBuffer", "GetBuffer raised", "len", "itemsize", "readonly", "nd
              "shape", "strides", "suboffsets", "obj")
 
 
-def run_side(executable, directory, module):
-    env = dict(os.environ, PYTHONPATH=directory)
+def run_once(executable, directory, module, skip):
+    """(exit status, stdout) of cases.py on one runtime, skipping the cases in `skip`."""
+    env = dict(os.environ, PYTHONPATH=directory, PYBUFFER_EXACT_SKIP="\n".join(skip))
     result = subprocess.run([executable, os.path.join(os.path.dirname(__file__), "cases.py"),
                              module], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             universal_newlines=True, timeout=300)
-    if result.returncode != 0:
+    if result.returncode > 0:
         sys.exit("%s %s failed (%d):\n%s" % (executable, module, result.returncode,
                                              result.stderr))
+    return result.returncode, result.stdout, result.stderr
+
+
+def parse(output):
+    """({(case, key): value}, order of the keys) of one run's output."""
     records = {}
     order = []
-    for line in result.stdout.splitlines():
-        case, key, value = line.split("\t", 2)
-        if (case, key) in records:
-            sys.exit("record %s / %s twice" % (case, key))
-        records[case, key] = value
-        order.append((case, key))
+    for line in output.splitlines():
+        case_name, key, value = line.split("\t", 2)
+        if (case_name, key) in records:
+            sys.exit("record %s / %s twice" % (case_name, key))
+        records[case_name, key] = value
+        order.append((case_name, key))
     return records, order
+
+
+def last_progress(progress):
+    """(the last case begun, the last key it recorded or None) from a run's stderr."""
+    case = key = None
+    for line in progress.splitlines():
+        if line.startswith("#case "):
+            case, key = line[len("#case "):], None
+        elif line.startswith("#put "):
+            key = line[len("#put "):]
+    return case, key
+
+
+def run_side(executable, directory, module):
+    """{(case, key): value} and the order of the keys. A case that kills the runtime (a signal:
+    its own functions crash on the input) is recorded as one record, "crashed": the signal and
+    the last record made before it, and the cases are run again without it."""
+    crashed = {}
+    while True:
+        status, output, progress = run_once(executable, directory, module, list(crashed))
+        records, order = parse(output)
+        if status == 0:
+            for name, what in crashed.items():
+                records[name, "crashed"] = what
+                order.append((name, "crashed"))
+            return records, order
+        case, key = last_progress(progress)
+        if case is None or case in crashed or len(crashed) >= 100:
+            sys.exit("%s %s died (signal %d) outside a case" % (executable, module, -status))
+        crashed[case] = "signal %d %s" % (-status, "after " + key if key else "at once")
 
 
 def expand(pattern):

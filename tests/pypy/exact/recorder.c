@@ -53,6 +53,10 @@ static void put(const char *key, const char *format, ...) {
   va_start(args, format);
   vsnprintf(value, sizeof value, format, args);
   va_end(args);
+  /* Progress on stderr: if the runtime's own function crashes, the driver knows after which
+     record (cases.py announces each case there too). */
+  fprintf(stderr, "#put %s\n", key);
+  fflush(stderr);
   snprintf(line, sizeof line, "%s\t%s\t%s", current_case, key, value);
   PyObject *text = PyUnicode_FromString(line);
   if (text != NULL) {
@@ -304,31 +308,26 @@ static void fill_block(void) {
   for (size_t i = 0; i < sizeof block; ++i) block[i] = (unsigned char)(i * 5 + 3);
 }
 
-/* hand_views(): the functions on each hand-built view, writes included. */
-static PyObject *run_hand_views(PyObject *self, PyObject *unused) {
+enum { HAND_TABLE = sizeof hand_views / sizeof hand_views[0] };
+static const char *const pil_names[] = {"hand 2-d PIL", "hand 2-d suboffsets all negative"};
+
+/* hand_view_names() -> the names of the hand-built views, in the order hand_view() takes. */
+static PyObject *hand_view_names(PyObject *self, PyObject *unused) {
   (void)self;
   (void)unused;
-  for (size_t i = 0; i < sizeof hand_views / sizeof hand_views[0]; ++i) {
-    const HandView *h = &hand_views[i];
-    Py_ssize_t shape[3], strides[3];
-    memcpy(shape, h->shape, sizeof shape);
-    memcpy(strides, h->strides, sizeof strides);
-    fill_block();
-    Py_buffer view;
-    memset(&view, 0, sizeof view);
-    view.buf = block + h->offset;
-    view.len = h->len;
-    view.itemsize = h->itemsize;
-    view.readonly = h->readonly;
-    view.ndim = h->ndim;
-    view.format = (char *)h->format;
-    view.shape = h->no_shape ? NULL : shape;
-    view.strides = h->no_strides ? NULL : strides;
-    current_case = h->name;
-    put_functions_on(&view, 1);
+  PyObject *names = PyList_New(0);
+  for (size_t i = 0; names != NULL && i < HAND_TABLE + 2; ++i) {
+    PyObject *name =
+        PyUnicode_FromString(i < HAND_TABLE ? hand_views[i].name : pil_names[i - HAND_TABLE]);
+    if (name == NULL || PyList_Append(names, name) < 0) Py_CLEAR(names);
+    Py_XDECREF(name);
   }
-  /* PIL-style: rows reached through a table of pointers (suboffsets 0 on the first axis). */
-  fill_block();
+  return names;
+}
+
+/* A PIL-style view: rows reached through a table of pointers (suboffsets 0 on the first axis),
+   or (`all_negative`) the same block with every suboffset negative, i.e. none followed. */
+static void run_pil_view(int all_negative) {
   void *rows[3] = {block + 64, block + 8, block + 128};
   Py_ssize_t shape[2] = {3, 4}, strides[2] = {sizeof(void *), 2}, suboffsets[2] = {0, -1};
   Py_buffer view;
@@ -341,14 +340,46 @@ static PyObject *run_hand_views(PyObject *self, PyObject *unused) {
   view.shape = shape;
   view.strides = strides;
   view.suboffsets = suboffsets;
-  current_case = "hand 2-d PIL";
   pointer_base = block;
+  if (all_negative) {
+    suboffsets[0] = -1;
+    view.buf = block;
+    strides[0] = 10;
+    pointer_base = NULL;
+  }
+  current_case = pil_names[all_negative];
   put_functions_on(&view, 1);
   pointer_base = NULL;
-  suboffsets[0] = -1;
-  view.buf = block;
-  strides[0] = 10;
-  current_case = "hand 2-d suboffsets all negative";
+}
+
+/* hand_view(index): the functions on one hand-built view, writes included. */
+static PyObject *hand_view(PyObject *self, PyObject *arg) {
+  (void)self;
+  Py_ssize_t i = PyLong_AsSsize_t(arg);
+  if (i < 0 || i >= (Py_ssize_t)HAND_TABLE + 2) {
+    if (!PyErr_Occurred()) PyErr_SetString(PyExc_IndexError, "no such hand-built view");
+    return NULL;
+  }
+  fill_block();
+  if (i >= (Py_ssize_t)HAND_TABLE) {
+    run_pil_view((int)(i - HAND_TABLE));
+    Py_RETURN_NONE;
+  }
+  const HandView *h = &hand_views[i];
+  Py_ssize_t shape[3], strides[3];
+  memcpy(shape, h->shape, sizeof shape);
+  memcpy(strides, h->strides, sizeof strides);
+  Py_buffer view;
+  memset(&view, 0, sizeof view);
+  view.buf = block + h->offset;
+  view.len = h->len;
+  view.itemsize = h->itemsize;
+  view.readonly = h->readonly;
+  view.ndim = h->ndim;
+  view.format = (char *)h->format;
+  view.shape = h->no_shape ? NULL : shape;
+  view.strides = h->no_strides ? NULL : strides;
+  current_case = h->name;
   put_functions_on(&view, 1);
   Py_RETURN_NONE;
 }
@@ -403,7 +434,7 @@ static PyObject *fill_contiguous_strides(PyObject *self, PyObject *args) {
   CALL(PyBuffer_FillContiguousStrides)(ndim, shape, strides, itemsize, (char)order);
   put_array("strides", strides, ndim);
 #else
-  put("FillContiguousStrides", "absent");
+  put("strides", "absent");
 #endif
   Py_RETURN_NONE;
 }
@@ -440,7 +471,8 @@ static PyMethodDef methods[] = {
     {"request", request, METH_VARARGS, "request(case, obj, flags, write)"},
     {"check_buffer", check_buffer, METH_VARARGS, "check_buffer(case, obj)"},
     {"copy_data", copy_data, METH_VARARGS, "copy_data(case, dest, src)"},
-    {"hand_views", run_hand_views, METH_NOARGS, "hand_views()"},
+    {"hand_view_names", hand_view_names, METH_NOARGS, "hand_view_names() -> list of str"},
+    {"hand_view", hand_view, METH_O, "hand_view(index)"},
     {"fill_info", fill_info, METH_VARARGS, "fill_info(case, obj, readonly, flags)"},
     {"fill_contiguous_strides", fill_contiguous_strides, METH_VARARGS,
      "fill_contiguous_strides(case, shape, itemsize, order)"},
