@@ -70,9 +70,11 @@ for kind in ("c2d", "fortran", "strided", "negative", "transposed", "pil", "zero
 
 for name, make in EXPORTERS.items():
     run(name, recorder.check_buffer, make())
+    run("%s legacy" % name, recorder.legacy, make())
     for flags_name, flags in FLAGS.items():
         run("%s %s" % (name, flags_name), recorder.request, make(), flags, 1)
 run("int", recorder.check_buffer, 42)
+run("int legacy", recorder.legacy, 42)
 run("int SIMPLE", recorder.request, 42, 0, 0)
 run("str SIMPLE", recorder.request, "text", 0, 0)
 

@@ -270,6 +270,46 @@ static PyObject *copy_data(PyObject *self, PyObject *args) {
   Py_RETURN_NONE;
 }
 
+/* The legacy functions' (pointer, length) answer: the return value, the length and the byte
+   the pointer points at. Only that one: an exporter that wrongly accepts the simple request
+   (PyPy's reversed memoryview) gives a pointer whose len bytes lie partly outside its memory. */
+static void put_legacy(const char *key, int rc, const void *pointer, Py_ssize_t len) {
+  if (rc == 0 && pointer != NULL && len > 0) {
+    put(key, "%d len %zd first byte %02x", rc, len, *(const unsigned char *)pointer);
+  } else {
+    put(key, "%d len %zd", rc, len);
+  }
+  put_error(key);
+}
+
+/* legacy(case, obj): CheckReadBuffer, AsCharBuffer, AsReadBuffer and AsWriteBuffer (nothing is
+   written through the pointer), and the exporter's reference count after them. */
+static PyObject *legacy(PyObject *self, PyObject *args) {
+  PyObject *obj;
+  (void)self;
+  if (!PyArg_ParseTuple(args, "sO", &current_case, &obj)) return NULL;
+  Py_ssize_t before = Py_REFCNT(obj);
+  /* CPython 3.9 declares them deprecated; they are what is compared here. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  put("CheckReadBuffer", "%d", CALL(PyObject_CheckReadBuffer)(obj));
+  const char *chars = NULL;
+  const void *read = NULL;
+  void *write = NULL;
+  Py_ssize_t len = -7;
+  int rc = CALL(PyObject_AsCharBuffer)(obj, &chars, &len);
+  put_legacy("AsCharBuffer", rc, chars, len);
+  len = -7;
+  rc = CALL(PyObject_AsReadBuffer)(obj, &read, &len);
+  put_legacy("AsReadBuffer", rc, read, len);
+  len = -7;
+  rc = CALL(PyObject_AsWriteBuffer)(obj, &write, &len);
+  put_legacy("AsWriteBuffer", rc, write, len);
+#pragma GCC diagnostic pop
+  put("refcount after legacy", "%+zd", Py_REFCNT(obj) - before);
+  Py_RETURN_NONE;
+}
+
 /* Hand-built views over one patterned block: the same bytes and layouts on both sides. */
 static unsigned char block[256];
 
@@ -470,6 +510,7 @@ static PyObject *take(PyObject *self, PyObject *unused) {
 static PyMethodDef methods[] = {
     {"request", request, METH_VARARGS, "request(case, obj, flags, write)"},
     {"check_buffer", check_buffer, METH_VARARGS, "check_buffer(case, obj)"},
+    {"legacy", legacy, METH_VARARGS, "legacy(case, obj)"},
     {"copy_data", copy_data, METH_VARARGS, "copy_data(case, dest, src)"},
     {"hand_view_names", hand_view_names, METH_NOARGS, "hand_view_names() -> list of str"},
     {"hand_view", hand_view, METH_O, "hand_view(index)"},

@@ -24,6 +24,11 @@ import exact  # noqa: E402
 
 FUNCTIONS = [  # key prefix -> function, first match wins
     ("CheckBuffer", "PyObject_CheckBuffer"),
+    ("CheckReadBuffer", "PyObject_CheckReadBuffer"),
+    ("AsCharBuffer", "PyObject_AsCharBuffer"),
+    ("AsReadBuffer", "PyObject_AsReadBuffer"),
+    ("AsWriteBuffer", "PyObject_AsWriteBuffer"),
+    ("refcount after legacy", "PyObject_As*Buffer"),
     ("refcount after GetBuffer", "PyObject_GetBuffer"),
     ("obj after Release", "PyBuffer_Release"),
     ("refcount after Release", "PyBuffer_Release"),
