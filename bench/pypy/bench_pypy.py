@@ -41,10 +41,10 @@ def main():
             size, times = bench.run(index, impl, args.min_seconds, args.repetitions)
             medians[impl] = median(times)
         gbs = [size / medians[impl] / 1e9 for impl in (bench.MEMCPY, bench.PYPY, bench.PYBUFFER)]
+        ours = medians[bench.PYBUFFER]
         print("| %s | %.3g | %.3g | %.3g | %.2fx | %.2f | %s |"
-              % (name, gbs[0], gbs[1], gbs[2], medians[bench.PYPY] / medians[bench.PYBUFFER],
-                 medians[bench.MEMCPY] / medians[bench.PYBUFFER], per_call(medians[bench.PYBUFFER])),
-              flush=True)
+              % (name, gbs[0], gbs[1], gbs[2], medians[bench.PYPY] / ours,
+                 medians[bench.MEMCPY] / ours, per_call(ours)), flush=True)
 
 
 if __name__ == "__main__":
