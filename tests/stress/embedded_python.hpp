@@ -17,6 +17,12 @@
 #include "python_raised.hpp"
 #include "python_ref.hpp"
 
+// PYBUFFER_STRESS_HOSTED: the tests run inside an interpreter that is already running (an
+// extension module of pypy3, tests/pypy), which they neither start nor finalise.
+#if !defined(PYBUFFER_STRESS_HOSTED)
+#define PYBUFFER_STRESS_HOSTED 0
+#endif
+
 namespace pybuffer::stress {
 
 using Ref = pybuffer_test::Ref;
@@ -36,6 +42,9 @@ Ref eval(const std::string &expression);
 using pybuffer_test::Raised;
 using pybuffer_test::take_exception;
 using pybuffer_test::type_name;
+
+/// Whether CPython's _testbuffer module is there (PyPy has none).
+bool has_testbuffer();
 
 /// Runs `statements` in the same namespace with `o` bound to `obj`; returns the exception
 /// raised (type, message) or an empty Raised.

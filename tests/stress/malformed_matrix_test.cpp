@@ -54,6 +54,14 @@ Py_buffer make_view(void *buf, Py_ssize_t len, Py_ssize_t itemsize, int ndim, Py
   return view;
 }
 
+// The bytearray's export count is back to 0, where the runtime keeps one (bytearray_exports is
+// -1 on PyPy, whose bytearray is never pinned by an export; reference counts are still checked).
+::testing::AssertionResult no_export_left(PyObject *bytearray) {
+  const long exports = bytearray_exports(bytearray);
+  if (exports <= 0) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << exports << " exports left open";
+}
+
 PyObject *struct_error() {
   static Ref error = eval("struct.error");
   return error.get();
@@ -82,7 +90,7 @@ TEST(Malformed, GetBuffer_NullView) {
   EXPECT_TRUE(raised_like(take_exception(), PyExc_BufferError,
                           "PyObject_GetBuffer: view==NULL argument is obsolete"));
   EXPECT_EQ(Py_REFCNT(obj.get()), refs);
-  EXPECT_EQ(bytearray_exports(obj.get()), 0);
+  EXPECT_TRUE(no_export_left(obj.get()));
 }
 
 TEST(Malformed, Release_NullView) {
@@ -216,7 +224,7 @@ TEST(Malformed, CopyData_NullSrc) {
   Ref dest = eval("bytearray(8)");
   EXPECT_EQ(pybuffer_PyObject_CopyData(dest.get(), nullptr), -1);
   EXPECT_TRUE(raised_like(take_exception(), PyExc_SystemError, "PyObject_CopyData: src is NULL"));
-  EXPECT_EQ(bytearray_exports(dest.get()), 0);
+  EXPECT_TRUE(no_export_left(dest.get()));
 }
 
 TEST(Malformed, LegacyBuffers_NullArguments) {  // same as CPython
@@ -234,7 +242,7 @@ TEST(Malformed, LegacyBuffers_NullArguments) {  // same as CPython
   EXPECT_EQ(pybuffer_PyObject_AsReadBuffer(nullptr, &read, &len), -1);
   EXPECT_TRUE(raised_like(take_exception(), PyExc_SystemError, "null argument"));
   EXPECT_EQ(len, -7);
-  EXPECT_EQ(bytearray_exports(obj.get()), 0);
+  EXPECT_TRUE(no_export_left(obj.get()));
 }
 
 TEST(Malformed, CheckReadBuffer_NullObject) {
@@ -532,7 +540,7 @@ TEST(Malformed, CopyData_DestinationTooSmall) {  // same as CPython
   EXPECT_EQ(pybuffer_PyObject_CopyData(dest.get(), src.get()), -1);
   EXPECT_TRUE(raised_like(take_exception(), PyExc_BufferError, "destination is too small"));
   EXPECT_EQ(std::memcmp(PyByteArray_AS_STRING(dest.get()), "\0\0\0\0", 4), 0);
-  EXPECT_EQ(bytearray_exports(dest.get()), 0);
+  EXPECT_TRUE(no_export_left(dest.get()));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -694,6 +702,7 @@ TEST(Malformed, GetPointer_EmptyIndirectView) {
 // PyObject_CopyData between views that do not match
 
 TEST(Malformed, CopyData_ShapeMismatch) {
+  if (!has_testbuffer()) GTEST_SKIP() << "no _testbuffer on this runtime";
   Ref dest_view = eval(
       "memoryview(_testbuffer.ndarray(list(range(40)), shape=[40], "
       "flags=_testbuffer.ND_WRITABLE))[::2]");
@@ -713,6 +722,7 @@ TEST(Malformed, CopyData_ShapeMismatch) {
 }
 
 TEST(Malformed, CopyData_NdimMismatch) {
+  if (!has_testbuffer()) GTEST_SKIP() << "no _testbuffer on this runtime";
   Ref dest = eval("memoryview(bytearray(24))[::2]");
   Ref src = eval("_testbuffer.ndarray(list(range(12)), shape=[3, 4])[::-1]");
   ASSERT_TRUE(dest && src);
