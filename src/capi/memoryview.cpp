@@ -158,7 +158,7 @@ extern "C" PyObject *pybuffer_impl_PyMemoryView_GetContiguous(PyObject *base, in
   if (view == nullptr) return nullptr;
   // The memoryview's own fields, as CPython reads them from the view it just made.
   Py_buffer held;
-  if (host::get_buffer(view, &held, PyBUF_FULL_RO) != 0) {
+  if (host::memoryview_buffer(view, &held) != 0) {
     host::decref(view);
     return nullptr;
   }

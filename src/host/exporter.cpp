@@ -213,7 +213,27 @@ PyObject *new_exporter(const ExportedLayout &layout, void *owned, std::size_t ow
 
 PyObject *new_anonymous_exporter(const ExportedLayout &layout) {
   Exporter *exporter = allocate_exporter(layout, nullptr, 0);
-  if (exporter != nullptr) exporter->anonymous = true;
+  if (exporter == nullptr) return nullptr;
+  exporter->anonymous = true;
+  Py_buffer &into = exporter->layout;
+  if (profile::memoryview_needs_strides && into.strides == nullptr && into.ndim > 1 &&
+      into.shape != nullptr) {
+    // C-contiguous strides from the shape, held by the exporter (freed with it).
+    const auto n = static_cast<std::size_t>(into.ndim);
+    auto *strides = static_cast<Py_ssize_t *>(std::malloc(n * sizeof(Py_ssize_t)));
+    if (strides == nullptr) {
+      decref(reinterpret_cast<PyObject *>(exporter));
+      raise_no_memory();
+      return nullptr;
+    }
+    Py_ssize_t stride = into.itemsize;
+    for (std::size_t d = n; d-- > 0;) {
+      strides[d] = stride;
+      stride *= into.shape[d];
+    }
+    exporter->arrays = strides;
+    into.strides = strides;
+  }
   return reinterpret_cast<PyObject *>(exporter);
 }
 

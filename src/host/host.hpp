@@ -86,6 +86,10 @@ void raise_host_flags_error_for_fill_info(Py_buffer *view, PyObject *obj, void *
 /// or NULL with the host's exception set. `obj` is not NULL.
 PyObject *memoryview_of(PyObject *obj);
 
+/// A PyBUF_FULL_RO view of the host's memoryview `view` (get_buffer), readonly included even
+/// where the host's exporter leaves it unwritten (profile::memoryview_exports_readonly).
+int memoryview_buffer(PyObject *view, Py_buffer *held);
+
 /// What an internal exporter hands out: the fields of a Py_buffer (its obj is ignored).
 /// format, shape, strides and suboffsets are copied (each may be NULL); buf is not.
 struct ExportedLayout {

@@ -36,4 +36,20 @@ PyObject *memoryview_of(PyObject *obj) {
   return from_object(obj);
 }
 
+int memoryview_buffer(PyObject *view, Py_buffer *held) {
+  if constexpr (profile::memoryview_exports_readonly) return get_buffer(view, held, PyBUF_FULL_RO);
+  *held = Py_buffer{};
+  if (get_buffer(view, held, PyBUF_FULL_RO) != 0) return -1;
+  // The host refuses a writable request of read-only memory, whatever its message.
+  Py_buffer probe{};
+  if (get_buffer(view, &probe, PyBUF_FULL) == 0) {
+    release(&probe);
+    held->readonly = 0;
+  } else {
+    clear_error();
+    held->readonly = 1;
+  }
+  return 0;
+}
+
 }  // namespace pybuffer::host

@@ -44,6 +44,10 @@ inline constexpr bool inline_refcounts = true;
 /// The most dimensions the runtime's own memoryview holds.
 inline constexpr int memoryview_max_ndim = PyBUF_MAX_NDIM;
 
+/// The memoryview's bf_getbuffer writes readonly, and it reconstructs missing strides itself.
+inline constexpr bool memoryview_exports_readonly = true;
+inline constexpr bool memoryview_needs_strides = false;
+
 /// The largest reference count that may be changed inline, for the running version; 0 means
 /// "always call the interpreter's Py_IncRef/Py_DecRef". 3.12 and 3.13 keep counts in the low
 /// 32 bits and treat a count with bit 31 set as immortal (never changed); earlier versions

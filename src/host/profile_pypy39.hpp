@@ -71,6 +71,15 @@ inline bool rejects_read_write_flags(unsigned long) {
 /// shape and strides arrays of Py_MAX_NDIMS entries, fewer than CPython's 64.
 inline constexpr int memoryview_max_ndim = Py_MAX_NDIMS;
 
+/// PyPy's memoryview never writes Py_buffer.readonly when it exports (README, "PyPy"): whether
+/// its memory is writable is asked with a writable request instead.
+inline constexpr bool memoryview_exports_readonly = false;
+
+/// PyPy's memoryview reads an exporter's strides without checking them for NULL: a view of
+/// more than one dimension is handed to it with C-contiguous strides made from its shape, as
+/// CPython's memoryview makes them itself (init_strides_from_shape).
+inline constexpr bool memoryview_needs_strides = true;
+
 /// 3.9's struct has no complex codes 'F' and 'D'.
 inline bool struct_has_complex_codes(unsigned long) {
   return false;

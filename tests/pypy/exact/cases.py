@@ -118,3 +118,27 @@ COPIES["Exporter transposed from fortran"] = lambda: (recorder.Exporter("transpo
                                                       recorder.Exporter("fortran", False))
 for name, make in COPIES.items():
     run("CopyData %s" % name, recorder.copy_data, *make())
+
+# The memoryview constructors: the runtime's own memoryview type, made by CPython 3.9's
+# functions or by pybuffer's on PyPy's.
+READ, WRITE = 0x100, 0x200
+for name, make in EXPORTERS.items():
+    run("FromObject %s" % name, recorder.memoryview_from_object, make())
+run("FromObject int", recorder.memoryview_from_object, 42)
+run("FromObject str", recorder.memoryview_from_object, "text")
+for flags_name, flags in (("READ", READ), ("WRITE", WRITE)):
+    for size in (0, 5):
+        run("FromMemory %s size %d" % (flags_name, size), recorder.memoryview_from_memory, size,
+            flags, 0)
+    run("FromMemory %s NULL size 0" % flags_name, recorder.memoryview_from_memory, 0, flags, 1)
+HAND_NAMES = recorder.hand_view_names()
+for index, name in enumerate(HAND_NAMES[:-2]):  # the PIL views' tables live on the stack
+    run("FromBuffer %s" % name, recorder.memoryview_from_buffer, index)
+for kind in ("c2d", "fortran", "strided", "transposed"):
+    for writable in (True, False):
+        for flags_name, flags in (("READ", READ), ("WRITE", WRITE)):
+            for order in "CFA":
+                run("GetContiguous Exporter %s %s %s %s" % (kind, "rw" if writable else "ro",
+                                                            flags_name, order),
+                    recorder.memoryview_get_contiguous, recorder.Exporter(kind, writable), flags,
+                    order)

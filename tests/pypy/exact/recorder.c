@@ -348,6 +348,23 @@ static void fill_block(void) {
   for (size_t i = 0; i < sizeof block; ++i) block[i] = (unsigned char)(i * 5 + 3);
 }
 
+/* The hand-built view `h` over the patterned block, its shape and strides copied to the
+   caller's arrays. */
+static void make_hand_view(const HandView *h, Py_buffer *view, Py_ssize_t shape[3],
+                           Py_ssize_t strides[3]) {
+  memcpy(shape, h->shape, 3 * sizeof shape[0]);
+  memcpy(strides, h->strides, 3 * sizeof strides[0]);
+  memset(view, 0, sizeof *view);
+  view->buf = block + h->offset;
+  view->len = h->len;
+  view->itemsize = h->itemsize;
+  view->readonly = h->readonly;
+  view->ndim = h->ndim;
+  view->format = (char *)h->format;
+  view->shape = h->no_shape ? NULL : shape;
+  view->strides = h->no_strides ? NULL : strides;
+}
+
 enum { HAND_TABLE = sizeof hand_views / sizeof hand_views[0] };
 static const char *const pil_names[] = {"hand 2-d PIL", "hand 2-d suboffsets all negative"};
 
@@ -407,18 +424,8 @@ static PyObject *hand_view(PyObject *self, PyObject *arg) {
   }
   const HandView *h = &hand_views[i];
   Py_ssize_t shape[3], strides[3];
-  memcpy(shape, h->shape, sizeof shape);
-  memcpy(strides, h->strides, sizeof strides);
   Py_buffer view;
-  memset(&view, 0, sizeof view);
-  view.buf = block + h->offset;
-  view.len = h->len;
-  view.itemsize = h->itemsize;
-  view.readonly = h->readonly;
-  view.ndim = h->ndim;
-  view.format = (char *)h->format;
-  view.shape = h->no_shape ? NULL : shape;
-  view.strides = h->no_strides ? NULL : strides;
+  make_hand_view(h, &view, shape, strides);
   current_case = h->name;
   put_functions_on(&view, 1);
   Py_RETURN_NONE;
@@ -494,6 +501,131 @@ static PyObject *size_from_format(PyObject *self, PyObject *args) {
   Py_RETURN_NONE;
 }
 
+/* What a memoryview constructor returned: NULL (and the exception), or the type and the fields
+   of a PyBUF_FULL_RO view of it through the runtime's GetBuffer (on PyPy that is PyPy's
+   memoryview exporter), its bytes in C order through the runtime's ToContiguous, the memoryview's
+   readonly attribute, and where its buf lies from `base` (the memory it was made on, or NULL). */
+static void put_memoryview(const char *function, PyObject *mv, const void *base) {
+  char key[80];
+  put(function, "%s", mv == NULL ? "NULL" : Py_TYPE(mv)->tp_name);
+  put_error(function);
+  if (mv == NULL) return;
+  PyObject *attribute = PyObject_GetAttrString(mv, "readonly");
+  put("mv readonly attribute", "%d", attribute != NULL ? PyObject_IsTrue(attribute) : -1);
+  Py_XDECREF(attribute);
+  put_error("mv readonly attribute");
+  Py_buffer view;
+  memset(&view, 0, sizeof view);
+  int rc = CALL(PyObject_GetBuffer)(mv, &view, PyBUF_FULL_RO);
+  put("mv GetBuffer", "%d", rc);
+  if (rc < 0) {
+    put_error("mv GetBuffer");
+    return;
+  }
+  put("mv len", "%zd", view.len);
+  put("mv itemsize", "%zd", view.itemsize);
+  put("mv readonly", "%d", view.readonly);
+  put("mv ndim", "%d", view.ndim);
+  put("mv format", "%s", view.format != NULL ? view.format : "NULL");
+  int n = view.ndim >= 0 && view.ndim <= 64 ? view.ndim : 0;
+  put_array("mv shape", view.shape, n);
+  put_array("mv strides", view.strides, n);
+  put_array("mv suboffsets", view.suboffsets, n);
+  if (base != NULL) {
+    put("mv buf offset", "%td", (const char *)view.buf - (const char *)base);
+  }
+  if (fits(&view)) {
+    char hex[2 * ROOM + 1];
+    unsigned char *out = guarded(view.len, 0x5A);
+    rc = CALL(PyBuffer_ToContiguous)(out, &view, view.len, 'C');
+    hex_of(hex, sizeof hex, out, view.len);
+    snprintf(key, sizeof key, "mv bytes");
+    put(key, "%d %s", rc, hex);
+    put_error(key);
+  }
+  CALL(PyBuffer_Release)(&view);
+}
+
+/* The buf of a PyBUF_FULL_RO view of obj through the runtime's GetBuffer, or NULL. */
+static const void *buf_of(PyObject *obj) {
+  Py_buffer view;
+  if (CALL(PyObject_GetBuffer)(obj, &view, PyBUF_FULL_RO) < 0) {
+    PyErr_Clear();
+    return NULL;
+  }
+  const void *buf = view.buf;
+  CALL(PyBuffer_Release)(&view);
+  return buf;
+}
+
+/* The reference count of the argument while the result lives and after it is dropped. */
+static void put_result_counts(PyObject *obj, Py_ssize_t before, PyObject *mv) {
+  put("refcount with result", "%+zd", Py_REFCNT(obj) - before);
+  Py_XDECREF(mv);
+  put("refcount after result dropped", "%+zd", Py_REFCNT(obj) - before);
+}
+
+/* memoryview_from_object(case, obj) */
+static PyObject *memoryview_from_object(PyObject *self, PyObject *args) {
+  PyObject *obj;
+  (void)self;
+  if (!PyArg_ParseTuple(args, "sO", &current_case, &obj)) return NULL;
+  Py_ssize_t before = Py_REFCNT(obj);
+  PyObject *mv = CALL(PyMemoryView_FromObject)(obj);
+  put_memoryview("FromObject", mv, buf_of(obj));
+  put_result_counts(obj, before, mv);
+  Py_RETURN_NONE;
+}
+
+/* memoryview_from_memory(case, size, flags, null): over the patterned block, or NULL memory. */
+static PyObject *memoryview_from_memory(PyObject *self, PyObject *args) {
+  Py_ssize_t size;
+  int flags, null;
+  (void)self;
+  if (!PyArg_ParseTuple(args, "snii", &current_case, &size, &flags, &null)) return NULL;
+  fill_block();
+  char *mem = null ? NULL : (char *)block;
+  PyObject *mv = CALL(PyMemoryView_FromMemory)(mem, size, flags);
+  put_memoryview("FromMemory", mv, null ? NULL : block);
+  Py_XDECREF(mv);
+  Py_RETURN_NONE;
+}
+
+/* memoryview_from_buffer(case, index): FromBuffer on the hand-built view `index` (not PIL). */
+static PyObject *memoryview_from_buffer(PyObject *self, PyObject *args) {
+  Py_ssize_t i;
+  (void)self;
+  if (!PyArg_ParseTuple(args, "sn", &current_case, &i)) return NULL;
+  if (i < 0 || i >= (Py_ssize_t)HAND_TABLE) {
+    PyErr_SetString(PyExc_IndexError, "no such hand-built view");
+    return NULL;
+  }
+  fill_block();
+  const HandView *h = &hand_views[i];
+  Py_ssize_t shape[3], strides[3];
+  Py_buffer view;
+  make_hand_view(h, &view, shape, strides);
+  PyObject *mv = CALL(PyMemoryView_FromBuffer)(&view);
+  put_memoryview("FromBuffer", mv, block);
+  Py_XDECREF(mv);
+  Py_RETURN_NONE;
+}
+
+/* memoryview_get_contiguous(case, obj, buffertype, order) */
+static PyObject *memoryview_get_contiguous(PyObject *self, PyObject *args) {
+  PyObject *obj;
+  int buffertype, order;
+  (void)self;
+  if (!PyArg_ParseTuple(args, "sOiC", &current_case, &obj, &buffertype, &order)) return NULL;
+  const void *base = buf_of(obj);
+  Py_ssize_t before = Py_REFCNT(obj);
+  PyObject *mv = CALL(PyMemoryView_GetContiguous)(obj, buffertype, (char)order);
+  put_memoryview("GetContiguous", mv, NULL);
+  if (mv != NULL) put("shares memory", "%d", base != NULL && buf_of(mv) == base);
+  put_result_counts(obj, before, mv);
+  Py_RETURN_NONE;
+}
+
 /* take() -> the records so far, as a list of str; starts a new list. */
 static PyObject *take(PyObject *self, PyObject *unused) {
   (void)self;
@@ -518,6 +650,14 @@ static PyMethodDef methods[] = {
     {"fill_contiguous_strides", fill_contiguous_strides, METH_VARARGS,
      "fill_contiguous_strides(case, shape, itemsize, order)"},
     {"size_from_format", size_from_format, METH_VARARGS, "size_from_format(case, format)"},
+    {"memoryview_from_object", memoryview_from_object, METH_VARARGS,
+     "memoryview_from_object(case, obj)"},
+    {"memoryview_from_memory", memoryview_from_memory, METH_VARARGS,
+     "memoryview_from_memory(case, size, flags, null)"},
+    {"memoryview_from_buffer", memoryview_from_buffer, METH_VARARGS,
+     "memoryview_from_buffer(case, index)"},
+    {"memoryview_get_contiguous", memoryview_get_contiguous, METH_VARARGS,
+     "memoryview_get_contiguous(case, obj, buffertype, order)"},
     {"take", take, METH_NOARGS, "take() -> records"},
     {NULL, NULL, 0, NULL},
 };
