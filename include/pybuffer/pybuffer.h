@@ -306,6 +306,20 @@ PYBUFFER_API Py_ssize_t PyBuffer_SizeFromFormat(const char *format);
     Legacy: as PyObject_AsCharBuffer(), for a writable view. */
 /** @fn int PyObject_CheckReadBuffer(PyObject *obj)
     Legacy: returns 1 if @p obj gives a simple view, else 0 (the exception cleared). */
+/** @fn PyObject *PyMemoryView_FromObject(PyObject *obj)
+    Returns a new reference to the host's own memoryview of @p obj (a full read-only view of
+    its buffer), or NULL with TypeError for an object without the buffer protocol. */
+/** @fn PyObject *PyMemoryView_FromMemory(char *mem, Py_ssize_t size, int flags)
+    Returns a host memoryview of the @p size bytes at @p mem, read-only for PyBUF_READ and
+    writable for PyBUF_WRITE @p flags; the memory must outlive the view (its obj is None). */
+/** @fn PyObject *PyMemoryView_FromBuffer(const Py_buffer *info)
+    Returns a host memoryview of the memory @p info describes (format, shape, strides and
+    suboffsets copied; no object owns it: obj is None). */
+/** @fn PyObject *PyMemoryView_GetContiguous(PyObject *base, int buffertype, char order)
+    Returns a host memoryview of @p base itself when its buffer is contiguous in @p order
+    ('C', 'F' or 'A'), else (for PyBUF_READ @p buffertype) a read-only packed copy in that
+    order made by the copy engine; NULL with BufferError where CPython refuses (a writable
+    request on read-only or non-contiguous memory). */
 
 /** The library's version as "MAJOR.MINOR.PATCH", for comparison with the header macros. */
 PYBUFFER_API const char *pybuffer_version(void);
