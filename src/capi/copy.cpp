@@ -18,6 +18,15 @@ int raise_unless_ok(const core::Status &status, const char *function) {
   return -1;
 }
 
+// The order a copy goes in: 2.7 copies in C order for any order but 'F' and 'A'; 3.x
+// refuses those (core reports it).
+char copy_order(char order) {
+  if constexpr (host::profile::copies_clamp_len) {
+    if (!core::is_copy_order(order)) return 'C';
+  }
+  return order;
+}
+
 }  // namespace
 
 PYBUFFER_PUBLISH(PyBuffer_ToContiguous);
@@ -28,6 +37,11 @@ extern "C" int pybuffer_impl_PyBuffer_ToContiguous(void *buf, const Py_buffer *s
   if (src == nullptr || (buf == nullptr && len > 0)) {
     capi::raise_null(function, src == nullptr ? "view" : "buf");
     return -1;
+  }
+  if constexpr (host::profile::copies_clamp_len) {
+    return raise_unless_ok(core::to_contiguous_prefix(static_cast<char *>(buf), capi::to_core(*src),
+                                                      len, copy_order(order)),
+                           function);
   }
   return raise_unless_ok(
       core::to_contiguous(static_cast<char *>(buf), capi::to_core(*src), len, order), function);
@@ -42,9 +56,9 @@ extern "C" int pybuffer_impl_PyBuffer_FromContiguous(const Py_buffer *view, cons
     capi::raise_null(function, view == nullptr ? "view" : "buf");
     return -1;
   }
-  return raise_unless_ok(
-      core::from_contiguous(capi::to_core(*view), static_cast<const char *>(buf), len, order),
-      function);
+  return raise_unless_ok(core::from_contiguous(capi::to_core(*view), static_cast<const char *>(buf),
+                                               len, copy_order(order)),
+                         function);
 }
 
 PYBUFFER_PUBLISH(PyObject_CopyData);
