@@ -5,6 +5,7 @@
 #include "capi/entry_points.hpp"
 #include "capi/raise.hpp"
 #include "capi/views.hpp"
+#include "core/contiguity_every_extent.hpp"
 #include "core/copy.hpp"
 #include "host/host.hpp"
 
@@ -16,6 +17,19 @@ int raise_unless_ok(const core::Status &status, const char *function) {
   if (status.ok()) return 0;
   capi::raise(status, function);
   return -1;
+}
+
+// The bytes a copy moves: 2.7 memcpys min(len, view->len) bytes only when its own contiguity
+// rule says the view is contiguous in the order asked, and otherwise copies whole items; the
+// engine copies one block in either case, so the length is rounded to whole items here.
+Py_ssize_t copy_len(const Py_buffer &view, Py_ssize_t len, char order) {
+  if constexpr (host::profile::copies_clamp_len) {
+    if (len > 0 && view.itemsize > 0 &&
+        !core::is_contiguous_every_extent(capi::to_core(view), order)) {
+      return len / view.itemsize * view.itemsize;
+    }
+  }
+  return len;
 }
 
 // The order a copy goes in: 2.7 copies in C order for any order but 'F' and 'A'; 3.x
@@ -39,9 +53,10 @@ extern "C" int pybuffer_impl_PyBuffer_ToContiguous(void *buf, const Py_buffer *s
     return -1;
   }
   if constexpr (host::profile::copies_clamp_len) {
-    return raise_unless_ok(core::to_contiguous_prefix(static_cast<char *>(buf), capi::to_core(*src),
-                                                      len, copy_order(order)),
-                           function);
+    return raise_unless_ok(
+        core::to_contiguous_prefix(static_cast<char *>(buf), capi::to_core(*src),
+                                   copy_len(*src, len, order), copy_order(order)),
+        function);
   }
   return raise_unless_ok(
       core::to_contiguous(static_cast<char *>(buf), capi::to_core(*src), len, order), function);
@@ -57,7 +72,7 @@ extern "C" int pybuffer_impl_PyBuffer_FromContiguous(const Py_buffer *view, cons
     return -1;
   }
   return raise_unless_ok(core::from_contiguous(capi::to_core(*view), static_cast<const char *>(buf),
-                                               len, copy_order(order)),
+                                               copy_len(*view, len, order), copy_order(order)),
                          function);
 }
 
