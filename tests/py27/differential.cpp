@@ -580,6 +580,54 @@ TEST(Py27, CopyData) {
   }
 }
 
+// The deliberate differences (README, "CPython 2.7"): where 2.7 is unsafe only pybuffer is
+// called; where it is safe but reads what a flag says is absent, both are, and differ.
+TEST(Py27, DeliberateDifferences) {
+  Py_buffer view = blank_view();
+  EXPECT_EQ(our_api.GetBuffer(nullptr, &view, PyBUF_SIMPLE), -1);
+  EXPECT_NE(take_exception().find("SystemError"), std::string::npos);
+  PyObject *str = exporters.front().object;
+  EXPECT_EQ(our_api.GetBuffer(str, nullptr, PyBUF_SIMPLE), -1);
+  EXPECT_EQ(take_exception(),
+            "exceptions.BufferError: PyObject_GetBuffer: view==NULL argument is obsolete");
+  char memory[4];
+  EXPECT_EQ(our_api.FillInfo(&view, nullptr, memory, -1, 0, PyBUF_SIMPLE), -1);
+  EXPECT_NE(take_exception().find("ValueError"), std::string::npos);
+
+  std::vector<Py_ssize_t> shape, strides, suboffsets;
+  Py_buffer hand = make_view(hand_views[6], shape, strides, suboffsets);  // 2-d C
+  hand.shape = nullptr;
+  for (char order : orders) EXPECT_EQ(our_api.IsContiguous(&hand, order), 0) << order;
+  hand.ndim = 65;
+  EXPECT_EQ(our_api.IsContiguous(&hand, 'C'), 0);
+  Py_buffer no_strides = make_view(hand_views[8], shape, strides, suboffsets);  // 2-d, NULL
+  Py_ssize_t index[2] = {1, 1};
+  EXPECT_EQ(our_api.GetPointer(&no_strides, index), nullptr);
+  EXPECT_NE(take_exception(), "");
+
+  // bf_releasebuffer without Py_TPFLAGS_HAVE_NEWBUFFER: 2.7 calls it, pybuffer does not.
+  PyObject *release = py27::new_release_without_flag();
+  ASSERT_NE(release, nullptr) << take_exception();
+  for (const Api *api : {&real_api, &our_api}) {
+    const int before = py27::new_slots_releases();
+    ASSERT_EQ(api->FillInfo(&view, release, memory, 4, 0, PyBUF_SIMPLE), 0);
+    api->Release(&view);
+    EXPECT_EQ(py27::new_slots_releases() - before, api == &real_api ? 1 : 0);
+  }
+  Py_DECREF(release);
+
+  // bf_getcharbuffer without Py_TPFLAGS_HAVE_GETCHARBUFFER: 2.7 reads it, pybuffer does not.
+  PyObject *chars = py27::new_charbuffer_without_flag();
+  ASSERT_NE(chars, nullptr) << take_exception();
+  const char *pointer = nullptr;
+  Py_ssize_t len = 0;
+  EXPECT_EQ(real_api.AsCharBuffer(chars, &pointer, &len), 0) << take_exception();
+  EXPECT_EQ(our_api.AsCharBuffer(chars, &pointer, &len), -1);
+  EXPECT_EQ(take_exception(),
+            "exceptions.TypeError: expected a string or other character buffer object");
+  Py_DECREF(chars);
+}
+
 TEST(Py27, CaseCount) {
   std::printf("py27.differential: %d cases compared with libpython2.7\n", cases);
   EXPECT_GT(cases, 0);

@@ -41,6 +41,8 @@ PyBufferProcs two_procs = {read_segment, read_segment, segments_two,
 PyTypeObject old_type;
 PyTypeObject new_type;
 PyTypeObject two_type;
+PyTypeObject release_type;
+PyTypeObject chars_type;
 
 PyObject *make(PyTypeObject &type, const char *name, PyBufferProcs *procs, long flags) {
   if (type.tp_name == nullptr) {
@@ -67,6 +69,13 @@ PyObject *new_new_slots_only() {
 }
 PyObject *new_two_segments() {
   return make(two_type, "two_segments", &two_procs, Py_TPFLAGS_DEFAULT);
+}
+PyObject *new_release_without_flag() {
+  return make(release_type, "release_without_flag", &new_procs, Py_TPFLAGS_DEFAULT);
+}
+PyObject *new_charbuffer_without_flag() {
+  return make(chars_type, "charbuffer_without_flag", &old_procs,
+              Py_TPFLAGS_DEFAULT & ~Py_TPFLAGS_HAVE_GETCHARBUFFER);
 }
 int new_slots_releases() {
   return releases;

@@ -13,7 +13,12 @@ PyObject *new_old_slots_only();
 PyObject *new_new_slots_only();
 PyObject *new_two_segments();
 
-/// How many times the new-slots exporter's bf_releasebuffer has run.
+/// Objects whose types set slots without the flag that announces them: bf_releasebuffer
+/// without Py_TPFLAGS_HAVE_NEWBUFFER; bf_getcharbuffer without Py_TPFLAGS_HAVE_GETCHARBUFFER.
+PyObject *new_release_without_flag();
+PyObject *new_charbuffer_without_flag();
+
+/// How many times a bf_releasebuffer of these exporters has run.
 int new_slots_releases();
 
 }  // namespace py27
