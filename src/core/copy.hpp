@@ -133,6 +133,17 @@ inline Status check_order(char order) {
   if (is_copy_order(order)) return ok_status();
   return Status{Code::bad_order, -1, static_cast<unsigned char>(order)};
 }
+
+// The argument rules of the copies that move at most the view's own bytes: *len becomes
+// min(*len, view.len).
+inline Status clamp_len(const View &view, ssize *len, char order) {
+  const Status status = check_order(order);
+  if (!status.ok()) return status;
+  if (*len < 0) return Status{Code::negative_len, -1, *len};
+  if (view.len < 0) return Status{Code::negative_len, -1, view.len};
+  if (*len > view.len) *len = view.len;
+  return ok_status();
+}
 }  // namespace detail
 
 inline Status to_contiguous(char *dest, const View &view, ssize len, char order) {
@@ -148,11 +159,8 @@ inline Status to_contiguous(char *dest, const View &view, ssize len, char order)
 }
 
 inline Status to_contiguous_prefix(char *dest, const View &view, ssize len, char order) {
-  Status status = detail::check_order(order);
+  const Status status = detail::clamp_len(view, &len, order);
   if (!status.ok()) return status;
-  if (len < 0) return Status{Code::negative_len, -1, len};
-  if (view.len < 0) return Status{Code::negative_len, -1, view.len};
-  if (len > view.len) len = view.len;  // at most the view's own bytes
   if (is_one_block(view, order)) {
     if (len > 0) std::memcpy(dest, view.buf, static_cast<std::size_t>(len));  // dest may be NULL
     return ok_status();
@@ -161,11 +169,8 @@ inline Status to_contiguous_prefix(char *dest, const View &view, ssize len, char
 }
 
 inline Status from_contiguous(const View &view, const char *src, ssize len, char order) {
-  Status status = detail::check_order(order);
+  const Status status = detail::clamp_len(view, &len, order);
   if (!status.ok()) return status;
-  if (len < 0) return Status{Code::negative_len, -1, len};
-  if (view.len < 0) return Status{Code::negative_len, -1, view.len};
-  if (len > view.len) len = view.len;  // at most the view's own bytes
   if (is_one_block(view, order)) {
     if (len > 0) std::memcpy(view.buf, src, static_cast<std::size_t>(len));  // src may be NULL
     return ok_status();

@@ -24,30 +24,31 @@
 
 namespace {
 
-// 2.7's signatures (no const), one table per side.
+// X(member, 2.7's name, return type, 2.7's parameters): the functions compared, one table per side.
+#define PY27_FUNCTIONS(X)                                                                      \
+  X(GetBuffer, PyObject_GetBuffer, int, (PyObject *, Py_buffer *, int))                        \
+  X(Release, PyBuffer_Release, void, (Py_buffer *))                                            \
+  X(IsContiguous, PyBuffer_IsContiguous, int, (Py_buffer *, char))                             \
+  X(GetPointer, PyBuffer_GetPointer, void *, (Py_buffer *, Py_ssize_t *))                      \
+  X(ToContiguous, PyBuffer_ToContiguous, int, (void *, Py_buffer *, Py_ssize_t, char))         \
+  X(FromContiguous, PyBuffer_FromContiguous, int, (Py_buffer *, void *, Py_ssize_t, char))     \
+  X(CopyData, PyObject_CopyData, int, (PyObject *, PyObject *))                                \
+  X(FillContiguousStrides, PyBuffer_FillContiguousStrides, void,                               \
+    (int, Py_ssize_t *, Py_ssize_t *, int, char))                                              \
+  X(FillInfo, PyBuffer_FillInfo, int, (Py_buffer *, PyObject *, void *, Py_ssize_t, int, int)) \
+  X(AsCharBuffer, PyObject_AsCharBuffer, int, (PyObject *, const char **, Py_ssize_t *))       \
+  X(AsReadBuffer, PyObject_AsReadBuffer, int, (PyObject *, const void **, Py_ssize_t *))       \
+  X(AsWriteBuffer, PyObject_AsWriteBuffer, int, (PyObject *, void **, Py_ssize_t *))           \
+  X(CheckReadBuffer, PyObject_CheckReadBuffer, int, (PyObject *))
+
 struct Api {
-  int (*GetBuffer)(PyObject *, Py_buffer *, int);
-  void (*Release)(Py_buffer *);
-  int (*IsContiguous)(Py_buffer *, char);
-  void *(*GetPointer)(Py_buffer *, Py_ssize_t *);
-  int (*ToContiguous)(void *, Py_buffer *, Py_ssize_t, char);
-  int (*FromContiguous)(Py_buffer *, void *, Py_ssize_t, char);
-  int (*CopyData)(PyObject *, PyObject *);
-  void (*FillContiguousStrides)(int, Py_ssize_t *, Py_ssize_t *, int, char);
-  int (*FillInfo)(Py_buffer *, PyObject *, void *, Py_ssize_t, int, int);
-  int (*AsCharBuffer)(PyObject *, const char **, Py_ssize_t *);
-  int (*AsReadBuffer)(PyObject *, const void **, Py_ssize_t *);
-  int (*AsWriteBuffer)(PyObject *, void **, Py_ssize_t *);
-  int (*CheckReadBuffer)(PyObject *);
+#define PY27_MEMBER(member, name, ret, params) ret(*member) params;
+  PY27_FUNCTIONS(PY27_MEMBER)
+#undef PY27_MEMBER
 };
 
 Api real_api;
 Api our_api;
-
-template <typename F, typename G>
-void take(F *&slot, G function) {
-  slot = reinterpret_cast<F *>(reinterpret_cast<void *>(function));
-}
 
 bool load_real(std::string *error) {
   void *lib = dlopen(PYBUFFER_PY27_LIBRARY, RTLD_LAZY | RTLD_NOLOAD);
@@ -56,27 +57,14 @@ bool load_real(std::string *error) {
     return false;
   }
   bool ok = true;
-  auto get = [&](auto *&slot, const char *name) {
-    void *symbol = dlsym(lib, name);
-    if (symbol == nullptr) {
-      *error += std::string(" missing ") + name;
-      ok = false;
-    }
-    take(slot, symbol);
-  };
-  get(real_api.GetBuffer, "PyObject_GetBuffer");
-  get(real_api.Release, "PyBuffer_Release");
-  get(real_api.IsContiguous, "PyBuffer_IsContiguous");
-  get(real_api.GetPointer, "PyBuffer_GetPointer");
-  get(real_api.ToContiguous, "PyBuffer_ToContiguous");
-  get(real_api.FromContiguous, "PyBuffer_FromContiguous");
-  get(real_api.CopyData, "PyObject_CopyData");
-  get(real_api.FillContiguousStrides, "PyBuffer_FillContiguousStrides");
-  get(real_api.FillInfo, "PyBuffer_FillInfo");
-  get(real_api.AsCharBuffer, "PyObject_AsCharBuffer");
-  get(real_api.AsReadBuffer, "PyObject_AsReadBuffer");
-  get(real_api.AsWriteBuffer, "PyObject_AsWriteBuffer");
-  get(real_api.CheckReadBuffer, "PyObject_CheckReadBuffer");
+#define PY27_LOAD_REAL(member, name, ret, params)                       \
+  real_api.member = reinterpret_cast<ret(*) params>(dlsym(lib, #name)); \
+  if (real_api.member == nullptr) {                                     \
+    *error += " missing " #name;                                        \
+    ok = false;                                                         \
+  }
+  PY27_FUNCTIONS(PY27_LOAD_REAL)
+#undef PY27_LOAD_REAL
   // The plain names must be libpython's in this program (libpython is linked first).
   Dl_info where{};
   if (dladdr(reinterpret_cast<void *>(real_api.GetBuffer), &where) == 0 ||
@@ -87,20 +75,12 @@ bool load_real(std::string *error) {
   return ok;
 }
 
+// Ours: the twins (declared by pybuffer.h with 3.x's const, which 2.7's calls do not mind).
 void load_ours() {
-  take(our_api.GetBuffer, pybuffer_PyObject_GetBuffer);
-  take(our_api.Release, pybuffer_PyBuffer_Release);
-  take(our_api.IsContiguous, pybuffer_PyBuffer_IsContiguous);
-  take(our_api.GetPointer, pybuffer_PyBuffer_GetPointer);
-  take(our_api.ToContiguous, pybuffer_PyBuffer_ToContiguous);
-  take(our_api.FromContiguous, pybuffer_PyBuffer_FromContiguous);
-  take(our_api.CopyData, pybuffer_PyObject_CopyData);
-  take(our_api.FillContiguousStrides, pybuffer_PyBuffer_FillContiguousStrides);
-  take(our_api.FillInfo, pybuffer_PyBuffer_FillInfo);
-  take(our_api.AsCharBuffer, pybuffer_PyObject_AsCharBuffer);
-  take(our_api.AsReadBuffer, pybuffer_PyObject_AsReadBuffer);
-  take(our_api.AsWriteBuffer, pybuffer_PyObject_AsWriteBuffer);
-  take(our_api.CheckReadBuffer, pybuffer_PyObject_CheckReadBuffer);
+#define PY27_LOAD_OURS(member, name, ret, params) \
+  our_api.member = reinterpret_cast<ret(*) params>(reinterpret_cast<void *>(pybuffer_##name));
+  PY27_FUNCTIONS(PY27_LOAD_OURS)
+#undef PY27_LOAD_OURS
 }
 
 // ---------------------------------------------------------------------------------------------
