@@ -27,6 +27,13 @@ if(PYBUFFER_PYPY_FOUND)
     LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT runtime NAMELINK_COMPONENT development
     ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT development)
 endif()
+# The CPython 2.7 variant's libraries likewise (README's "CPython 2.7").
+if(PYBUFFER_PY27_FOUND)
+  install(
+    TARGETS pybuffer_py27 pybuffer_py27_static
+    LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT runtime NAMELINK_COMPONENT development
+    ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT development)
+endif()
 # Only the public header directory: the private headers under src/ are never installed.
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/pybuffer"
         DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}" COMPONENT development)

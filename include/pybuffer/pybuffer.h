@@ -19,6 +19,10 @@
  * Py_buffer instead, and declares the functions PyPy's headers lack (PyObject_CopyData,
  * PyBuffer_FillContiguousStrides, PyBuffer_SizeFromFormat) under PyPy's spelling of their
  * names, mapped as PyPy maps its own: link the PyPy variant, libpybuffer-pypy39.
+ *
+ * CPython 2.7: after 2.7's <Python.h> the header checks 2.7's Py_buffer (with smalltable[2]);
+ * link the 2.7 variant, libpybuffer-py27, which defines only the functions 2.7's abstract.c
+ * has (README, "CPython 2.7").
  */
 #ifndef PYBUFFER_PYBUFFER_H
 #define PYBUFFER_PYBUFFER_H
@@ -65,6 +69,10 @@ struct pybuffer_layout_mirror {
   ssize_t *shape;
   ssize_t *strides;
   ssize_t *suboffsets;
+#if defined(PY_MAJOR_VERSION) && PY_MAJOR_VERSION == 2
+  /* CPython 2.7's static store for a one-dimensional shape and strides (its object.h). */
+  ssize_t smalltable[2];
+#endif
   void *internal;
 #if defined(PYPY_VERSION)
   /* PyPy's own fields (cpyext_object.h), after CPython's. */
@@ -124,7 +132,9 @@ PYBUFFER_SAME_FIELD(internal);
 PYBUFFER_SAME_FIELD(flags);
 PYBUFFER_SAME_FIELD(_strides);
 PYBUFFER_SAME_FIELD(_shape);
-#else /* PyPy has no PyBUF_MAX_NDIM */
+#elif PY_MAJOR_VERSION == 2 /* 2.7 has no PyBUF_MAX_NDIM */
+PYBUFFER_SAME_FIELD(smalltable);
+#else
 PYBUFFER_STATIC_ASSERT(PyBUF_MAX_NDIM == PYBUFFER_MAX_NDIM, "PyBUF_MAX_NDIM differs");
 #endif
 PYBUFFER_STATIC_ASSERT(PyBUF_SIMPLE == PYBUFFER_BUF_SIMPLE, "PyBUF_SIMPLE differs");

@@ -1,6 +1,7 @@
-// Getting, releasing and filling views: the exporter-facing half of the protocol. CheckBuffer,
-// GetBuffer and Release are what extensions call most: their common case is the host's
-// inline slot dispatch and nothing else; every unusual case is out of line.
+// Getting, releasing and filling views: the exporter-facing half of the protocol (CheckBuffer,
+// a 3.x function only, is in check_buffer.cpp). GetBuffer and Release are what extensions call
+// most: their common case is the host's inline slot dispatch and nothing else; every unusual case
+// is out of line.
 #include <Python.h>
 
 #include "capi/entry_points.hpp"
@@ -56,6 +57,7 @@ inline int fill_view(Py_buffer *view, PyObject *obj, void *buf, Py_ssize_t len, 
 [[gnu::cold, gnu::noinline]] int fill_info_unusual(Py_buffer *view, PyObject *obj, void *buf,
                                                    Py_ssize_t len, int readonly, int flags) {
   if (view == nullptr) {
+    if constexpr (host::profile::fill_info_null_view_is_noop) return 0;
     host::set_error(host::Exception::buffer_error,
                     "PyBuffer_FillInfo: view==NULL argument is obsolete");
     return -1;
@@ -77,13 +79,6 @@ inline int fill_view(Py_buffer *view, PyObject *obj, void *buf, Py_ssize_t len, 
 }
 
 }  // namespace
-
-PYBUFFER_PUBLISH(PyObject_CheckBuffer);
-extern "C" int pybuffer_impl_PyObject_CheckBuffer(PyObject *obj) {
-  PYBUFFER_COUNT_CALL(PyObject_CheckBuffer);
-  // No error channel: a NULL object simply has no buffer.
-  return obj != nullptr && host::has_buffer_slot(obj);
-}
 
 PYBUFFER_PUBLISH(PyObject_GetBuffer);
 extern "C" int pybuffer_impl_PyObject_GetBuffer(PyObject *obj, Py_buffer *view, int flags) {

@@ -5,6 +5,7 @@
 #include "capi/entry_points.hpp"
 #include "capi/raise.hpp"
 #include "capi/views.hpp"
+#include "core/contiguity_every_extent.hpp"
 #include "core/copy.hpp"
 #include "host/host.hpp"
 
@@ -18,6 +19,28 @@ int raise_unless_ok(const core::Status &status, const char *function) {
   return -1;
 }
 
+// The bytes a copy moves: 2.7 memcpys min(len, view->len) bytes only when its own contiguity
+// rule says the view is contiguous in the order asked, and otherwise copies whole items; the
+// engine copies one block in either case, so the length is rounded to whole items here.
+Py_ssize_t copy_len(const Py_buffer &view, Py_ssize_t len, char order) {
+  if constexpr (host::profile::copies_clamp_len) {
+    if (len > 0 && view.itemsize > 0 &&
+        !core::is_contiguous_every_extent(capi::to_core(view), order)) {
+      return len / view.itemsize * view.itemsize;
+    }
+  }
+  return len;
+}
+
+// The order a copy goes in: 2.7 copies in C order for any order but 'F' and 'A'; 3.x
+// refuses those (core reports it).
+char copy_order(char order) {
+  if constexpr (host::profile::copies_clamp_len) {
+    if (!core::is_copy_order(order)) return 'C';
+  }
+  return order;
+}
+
 }  // namespace
 
 PYBUFFER_PUBLISH(PyBuffer_ToContiguous);
@@ -28,6 +51,12 @@ extern "C" int pybuffer_impl_PyBuffer_ToContiguous(void *buf, const Py_buffer *s
   if (src == nullptr || (buf == nullptr && len > 0)) {
     capi::raise_null(function, src == nullptr ? "view" : "buf");
     return -1;
+  }
+  if constexpr (host::profile::copies_clamp_len) {
+    return raise_unless_ok(
+        core::to_contiguous_prefix(static_cast<char *>(buf), capi::to_core(*src),
+                                   copy_len(*src, len, order), copy_order(order)),
+        function);
   }
   return raise_unless_ok(
       core::to_contiguous(static_cast<char *>(buf), capi::to_core(*src), len, order), function);
@@ -42,9 +71,9 @@ extern "C" int pybuffer_impl_PyBuffer_FromContiguous(const Py_buffer *view, cons
     capi::raise_null(function, view == nullptr ? "view" : "buf");
     return -1;
   }
-  return raise_unless_ok(
-      core::from_contiguous(capi::to_core(*view), static_cast<const char *>(buf), len, order),
-      function);
+  return raise_unless_ok(core::from_contiguous(capi::to_core(*view), static_cast<const char *>(buf),
+                                               copy_len(*view, len, order), copy_order(order)),
+                         function);
 }
 
 PYBUFFER_PUBLISH(PyObject_CopyData);

@@ -4,6 +4,7 @@
 #include "capi/entry_points.hpp"
 #include "capi/raise.hpp"
 #include "capi/views.hpp"
+#include "core/contiguity_every_extent.hpp"
 
 using namespace pybuffer;
 
@@ -11,7 +12,11 @@ PYBUFFER_PUBLISH(PyBuffer_IsContiguous);
 extern "C" int pybuffer_impl_PyBuffer_IsContiguous(const Py_buffer *view, char order) {
   PYBUFFER_COUNT_CALL(PyBuffer_IsContiguous);
   // No error channel: a view that cannot be judged is "not contiguous".
-  return view != nullptr && core::is_contiguous(capi::to_core(*view), order);
+  if (view == nullptr) return 0;
+  if constexpr (host::profile::contiguity_counts_extent_one) {
+    return core::is_contiguous_every_extent(capi::to_core(*view), order);
+  }
+  return core::is_contiguous(capi::to_core(*view), order);
 }
 
 PYBUFFER_PUBLISH(PyBuffer_GetPointer);

@@ -89,7 +89,7 @@ void describe(char *out, std::size_t size, const core::Status &s, const char *fu
       std::snprintf(out, size, "destination is too small to receive data from source");
       return;
     case core::Code::not_bytes_like:
-      std::snprintf(out, size, "both destination and source must be bytes-like objects");
+      std::snprintf(out, size, "%s", host::profile::copy_data_type_error);
       return;
     case core::Code::not_writable:
       std::snprintf(out, size, "underlying buffer is not writable");

@@ -269,6 +269,18 @@ void gather(char *dest, const Geometry &src, char order) {
            Strided{src.buf, src.strides, src.suboffsets});
 }
 
+void gather_prefix(char *dest, const Geometry &src, ssize count, char order) {
+  PYBUFFER_ASSERT(is_checked(src) && count >= 0 && count <= src.items);
+  if (count == src.items) {
+    gather(dest, src, order);
+    return;
+  }
+  ssize packed[max_ndim];
+  packed_strides(src.ndim, src.shape, src.itemsize, order, packed);
+  copy_prefix(src.ndim, src.shape, count, order, src.itemsize, Strided{dest, packed, nullptr},
+              Strided{src.buf, src.strides, src.suboffsets});
+}
+
 void scatter(const Geometry &dest, const char *src, ssize count, char order) {
   PYBUFFER_ASSERT(is_checked(dest) && count <= dest.items);
   ssize packed[max_ndim];

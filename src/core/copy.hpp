@@ -82,6 +82,9 @@ void copy_prefix(int ndim, const ssize *shape, ssize count, char order, ssize it
 /// The whole view copied into packed memory at `dest`, in C order ('F': Fortran order).
 void gather(char *dest, const Geometry &src, char order);
 
+/// The first `count` items of the view (counted as gather orders them) into packed memory.
+void gather_prefix(char *dest, const Geometry &src, ssize count, char order);
+
 /// The first `count` items from packed memory at `src`, in C order ('F': Fortran), into
 /// the view.
 void scatter(const Geometry &dest, const char *src, ssize count, char order);
@@ -104,6 +107,11 @@ Status copy_between(const Geometry &dest, const Geometry &src);
 /// view.len; dest may be NULL when len is 0.
 inline Status to_contiguous(char *dest, const View &view, ssize len, char order);
 
+/// CPython 2.7's PyBuffer_ToContiguous: as to_contiguous, but min(len, view.len) bytes: a
+/// one-block view is copied bytewise, any other as its first len / itemsize items. Order is
+/// 'C', 'F' or 'A' (2.7 copies any other in C order: the caller maps it to 'C').
+inline Status to_contiguous_prefix(char *dest, const View &view, ssize len, char order);
+
 /// PyBuffer_FromContiguous: the first min(len, view.len) / itemsize items of the view, in
 /// `order` as above, from packed bytes at src; src may be NULL when len is 0.
 inline Status from_contiguous(const View &view, const char *src, ssize len, char order);
@@ -115,6 +123,8 @@ inline Status copy_views(const View &dest, const View &src);
 
 namespace detail {
 [[gnu::noinline]] Status to_contiguous_strided(char *dest, const View &view, char order);
+[[gnu::noinline]] Status to_contiguous_prefix_strided(char *dest, const View &view, ssize len,
+                                                      char order);
 [[gnu::noinline]] Status from_contiguous_strided(const View &view, const char *src, ssize len,
                                                  char order);
 [[gnu::noinline]] Status copy_views_strided(const View &dest, const View &src);
@@ -122,6 +132,17 @@ namespace detail {
 inline Status check_order(char order) {
   if (is_copy_order(order)) return ok_status();
   return Status{Code::bad_order, -1, static_cast<unsigned char>(order)};
+}
+
+// The argument rules of the copies that move at most the view's own bytes: *len becomes
+// min(*len, view.len).
+inline Status clamp_len(const View &view, ssize *len, char order) {
+  const Status status = check_order(order);
+  if (!status.ok()) return status;
+  if (*len < 0) return Status{Code::negative_len, -1, *len};
+  if (view.len < 0) return Status{Code::negative_len, -1, view.len};
+  if (*len > view.len) *len = view.len;
+  return ok_status();
 }
 }  // namespace detail
 
@@ -137,12 +158,19 @@ inline Status to_contiguous(char *dest, const View &view, ssize len, char order)
   return detail::to_contiguous_strided(dest, view, order);
 }
 
-inline Status from_contiguous(const View &view, const char *src, ssize len, char order) {
-  Status status = detail::check_order(order);
+inline Status to_contiguous_prefix(char *dest, const View &view, ssize len, char order) {
+  const Status status = detail::clamp_len(view, &len, order);
   if (!status.ok()) return status;
-  if (len < 0) return Status{Code::negative_len, -1, len};
-  if (view.len < 0) return Status{Code::negative_len, -1, view.len};
-  if (len > view.len) len = view.len;  // at most the view's own bytes
+  if (is_one_block(view, order)) {
+    if (len > 0) std::memcpy(dest, view.buf, static_cast<std::size_t>(len));  // dest may be NULL
+    return ok_status();
+  }
+  return detail::to_contiguous_prefix_strided(dest, view, len, order);
+}
+
+inline Status from_contiguous(const View &view, const char *src, ssize len, char order) {
+  const Status status = detail::clamp_len(view, &len, order);
+  if (!status.ok()) return status;
   if (is_one_block(view, order)) {
     if (len > 0) std::memcpy(view.buf, src, static_cast<std::size_t>(len));  // src may be NULL
     return ok_status();

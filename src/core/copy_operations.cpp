@@ -30,6 +30,14 @@ Status to_contiguous_strided(char *dest, const View &view, char order) {
   return status;
 }
 
+// 0 <= len <= view.len, so the first len / itemsize items are copied.
+Status to_contiguous_prefix_strided(char *dest, const View &view, ssize len, char order) {
+  Geometry geometry;
+  const Status status = check_geometry(view, geometry);
+  if (status.ok()) gather_prefix(dest, geometry, len / geometry.itemsize, engine_order(order));
+  return status;
+}
+
 // 0 <= len <= view.len, so the first len / itemsize items are filled.
 Status from_contiguous_strided(const View &view, const char *src, ssize len, char order) {
   Geometry geometry;

@@ -5,8 +5,8 @@ namespace pybuffer::host {
 void raise_not_bytes_like(PyObject *obj) {
   const Interpreter *py = required_interpreter();
   if (py == nullptr) return;
-  py->PyErr_Format(exception(*py, Exception::type_error),
-                   "a bytes-like object is required, not '%.100s'", obj->ob_type->tp_name);
+  py->PyErr_Format(exception(*py, Exception::type_error), profile::get_buffer_type_error,
+                   obj->ob_type->tp_name);
 }
 
 void raise_host_flags_error_for_get_buffer(PyObject *obj, Py_buffer *view, int flags) {

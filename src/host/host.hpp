@@ -44,7 +44,8 @@ inline bool has_buffer_slot(PyObject *obj) {
   return getbuffer_slot(obj) != nullptr;
 }
 
-/// TypeError "a bytes-like object is required, not '<type name>'", as CPython's.
+/// The TypeError of the host's PyObject_GetBuffer for an object without the buffer protocol
+/// (3.x: "a bytes-like object is required, not '<type name>'"; the profile's message).
 [[gnu::cold, gnu::noinline]] void raise_not_bytes_like(PyObject *obj);
 
 /// CPython's bf_getbuffer dispatch: TypeError for objects without the slot. `view` is NULL

@@ -12,9 +12,12 @@
 
 #include <atomic>
 
+#include "host/profile.hpp"
+
 namespace pybuffer::host {
 
-/// X(return type, name, parameter types): every interpreter function the library calls.
+/// X(return type, name, parameter types): every interpreter function the library calls (the
+/// profile adds those of its family only).
 #define PYBUFFER_INTERPRETER_FUNCTIONS(X)                               \
   X(const char *, Py_GetVersion, (void))                                \
   X(void, Py_IncRef, (PyObject *))                                      \
@@ -29,10 +32,7 @@ namespace pybuffer::host {
   X(PyObject *, PyImport_ImportModule, (const char *))                  \
   X(PyObject *, PyObject_GetAttrString, (PyObject *, const char *))     \
   X(PyObject *, PyObject_CallFunction, (PyObject *, const char *, ...)) \
-  X(PyObject *, PyUnicode_FromString, (const char *))                   \
-  X(PyObject *, PyBytes_FromStringAndSize, (const char *, Py_ssize_t))  \
-  X(PyObject *, PyType_FromSpec, (PyType_Spec *))                       \
-  X(void *, PyType_GetSlot, (PyTypeObject *, int))
+  PYBUFFER_PROFILE_INTERPRETER_FUNCTIONS(X)
 
 /// X(enumerator, name): every exception class the library raises.
 #define PYBUFFER_INTERPRETER_EXCEPTIONS(X)          \

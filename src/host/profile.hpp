@@ -6,6 +6,8 @@
 #include "host/profile_cpython3.hpp"
 #elif defined(PYBUFFER_PROFILE_PYPY39)
 #include "host/profile_pypy39.hpp"
+#elif defined(PYBUFFER_PROFILE_PY27)
+#include "host/profile_py27.hpp"
 #else
-#error "no runtime profile selected: define PYBUFFER_PROFILE_CPYTHON3 or PYBUFFER_PROFILE_PYPY39"
+#error "no runtime profile selected: define PYBUFFER_PROFILE_CPYTHON3, _PYPY39 or _PY27"
 #endif

@@ -8,6 +8,8 @@
 
 #include <cstddef>
 
+#include "host/profile_python3_rules.hpp"
+
 namespace pybuffer::host::profile {
 
 inline constexpr const char name[] = "cpython3";

@@ -8,6 +8,8 @@
 
 #include <cstddef>
 
+#include "host/profile_python3_rules.hpp"
+
 #if !defined(PYPY_VERSION)
 #error "profile_pypy39.hpp must be compiled against PyPy's headers"
 #endif

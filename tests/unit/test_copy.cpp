@@ -78,25 +78,28 @@ TEST(CopyAll, LargeShapesMatchItemByItemCopy) {
   }
 }
 
+// gather_prefix with every count; a whole view (count == items) is gather itself.
 TEST(Gather, RandomLayoutsIntoPackedMemory) {
   Rng rng = rng_for("Gather.Random");
   Arenas arenas;
   for (int n = 0; n < 1500; ++n) {
     const Problem problem = random_problem(rng, copy_max_items);
     const char order = random_order(rng);
+    ssize count = uniform(rng, 0, problem.items);
+    if (chance(rng, 1, 2)) count = problem.items;
     Layout src;
     char *packed = nullptr;
     ASSERT_TRUE(build_with_packed(rng, arenas, problem, LayoutSide::source, src, packed));
     const Prediction prediction =
         predict_copy(arenas, packed_addresses(packed, problem.items, problem.itemsize),
-                     src.addresses(order), problem.items, problem.itemsize);
+                     src.addresses(order), count, problem.itemsize);
     const Geometry geometry = geometry_of(src);
     ASSERT_FALSE(HasFailure());
 
-    core::gather(packed, geometry, order);
+    core::gather_prefix(packed, geometry, count, order);
 
     ASSERT_TRUE(as_predicted(arenas, prediction))
-        << "order " << order << "; " << case_label(n, src, src);
+        << "order " << order << " count " << count << "; " << case_label(n, src, src);
   }
 }
 
