@@ -16,6 +16,11 @@
 
 #include <string.h>
 
+/* The protocol's limit, which PyPy's headers do not name (they build the module for PyPy too). */
+#ifndef PyBUF_MAX_NDIM
+#define PyBUF_MAX_NDIM 64
+#endif
+
 typedef enum {
   CORRECT,
   CORRECT_INDIRECT,

@@ -70,6 +70,20 @@ def numpy_reader():
     return read
 
 
+def numpy_missing_advice(executable):
+    """How the host running this (the interpreter at `executable`) could get NumPy, for the
+    message of a NumPy test that cannot run. A distribution's python reads the
+    distribution's packages (a dist-packages directory on sys.path); another (pyenv's, a
+    build of one's own) has its own site-packages, which no distribution package fills."""
+    import sys
+
+    if any(entry.rstrip("/").endswith("dist-packages") for entry in sys.path):
+        return "install it for this host (Debian: apt-get install python3-numpy)"
+    return ("this host does not read the distribution's packages (Debian's python3-numpy "
+            "serves only Debian's own python3): install NumPy into it (%s -m pip install "
+            "numpy)" % executable)
+
+
 def numpy_export_cases():
     """(description, format, itemsize) of memoryview(numpy.zeros(2, dtype))."""
     import numpy as np

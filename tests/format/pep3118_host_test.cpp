@@ -190,11 +190,16 @@ int main(int argc, char **argv) {
   if (numpy) {
     Ref reader = call("numpy_reader", nullptr);
     if (!reader) {
+      const std::string why = take_exception_text();
+      Ref advice = call("numpy_missing_advice",
+                        Ref(Py_BuildValue("(s)", PYBUFFER_FORMAT_HOST_EXECUTABLE)).get());
+      const std::string how = advice ? text_of(advice.get()) : take_exception_text();
       // Not a pass: ctest reports exit code 77 as "skipped".
       std::printf(
-          "SKIPPED: numpy is not importable by CPython %s (%s); install it for this "
-          "host (Debian: apt-get install python3-numpy) to run the NumPy checks\n",
-          host_version().c_str(), take_exception_text().c_str());
+          "SKIPPED: host %s (CPython %s, %s) has no NumPy (%s); %s, to run the NumPy "
+          "checks\n",
+          PYBUFFER_FORMAT_HOST_ID, host_version().c_str(), PYBUFFER_FORMAT_HOST_EXECUTABLE,
+          why.c_str(), how.c_str());
       return 77;
     }
     g_numpy_read = reader.get();

@@ -24,6 +24,7 @@ const char kUsage[] =
     "  --python PATH    check under the interpreter PATH (its sys.path, virtual environment\n"
     "                   and packages) instead of the one built in: runs\n"
     "                   `PATH -m pybuffer_check`, with the module built for PATH's version\n"
+    "                   (CPython 3.9-3.13, PyPy 3.9; the JSON's interpreter names it)\n"
     "  --request NAME   send only this request (repeatable): FULL_RO, STRIDES|FORMAT, ...\n"
     "  --json FILE      also write the report as JSON (\"-\": standard output, the text\n"
     "                   report then goes to standard error)\n"

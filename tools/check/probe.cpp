@@ -31,7 +31,7 @@ ArrayField copy_array(const Py_ssize_t *values, const Answer &answer) {
     field.state = ArrayField::State::unset;
     return field;
   }
-  if (answer.ndim_unset || answer.ndim < 0 || answer.ndim > PyBUF_MAX_NDIM) {
+  if (answer.ndim_unset || answer.ndim < 0 || answer.ndim > PYBUFFER_MAX_NDIM) {
     field.state = ArrayField::State::unreadable;
     return field;
   }

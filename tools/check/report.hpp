@@ -15,8 +15,11 @@ namespace pybuffer::check {
 struct RunInfo {
   std::string pybuffer_version;
   std::string python_version;
-  std::string implementation;  // sys.implementation.name: "cpython"
-  std::string executable;      // sys.executable; "" when the interpreter does not know it
+  std::string implementation;  // sys.implementation.name: "cpython", "pypy"
+  // sys.implementation.version, spelled as the runtime spells its releases: PyPy's own
+  // version ("7.3.11") where python_version is the language's ("3.9.16").
+  std::string implementation_version;
+  std::string executable;  // sys.executable; "" when the interpreter does not know it
   // "embedded": the interpreter pybuffer-check was built with; "module": the interpreter
   // that imported the pybuffer_check module (python -m pybuffer_check, --python, the API).
   std::string host;

@@ -10,7 +10,7 @@ namespace pybuffer::check {
 namespace {
 
 // Bumped whenever a consumer of the JSON would have to change.
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 void number_or_unset(JsonWriter &json, const char *key, long long value, bool unset) {
   json.key(key);
@@ -262,6 +262,9 @@ void write_json(std::ostream &out, const RunInfo &info, const std::vector<Export
   json.value(info.implementation.empty() ? std::string("unknown") : info.implementation);
   json.key("version");
   json.value(info.python_version);
+  json.key("implementation_version");
+  json.value(info.implementation_version.empty() ? std::string("unknown")
+                                                 : info.implementation_version);
   text_or_null(json, "executable", info.executable);
   json.key("host");
   json.value(info.host);

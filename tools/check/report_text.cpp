@@ -18,9 +18,22 @@ constexpr std::size_t kLabelWidth = 44;
 // Width of a rule's summary in the report (--list-rules keeps each on one line).
 constexpr std::size_t kSummaryWidth = 78;
 
+// "CPython 3.11.2"; "PyPy 7.3.11 for Python 3.9.16", where the runtime's version is not the
+// language's.
+std::string interpreter_name(const RunInfo &info) {
+  const std::pair<const char *, const char *> names[] = {{"cpython", "CPython"}, {"pypy", "PyPy"}};
+  std::string name = info.implementation.empty() ? "Python" : info.implementation;
+  for (const auto &known : names) {
+    if (info.implementation == known.first) name = known.second;
+  }
+  if (info.implementation_version.empty() || info.implementation_version == info.python_version)
+    return name + " " + info.python_version;
+  return name + " " + info.implementation_version + " for Python " + info.python_version;
+}
+
 void write_header(std::ostream &out, const RunInfo &info) {
-  out << "pybuffer-check: pybuffer " << info.pybuffer_version << " serving CPython "
-      << info.python_version << " (";
+  out << "pybuffer-check: pybuffer " << info.pybuffer_version << " serving "
+      << interpreter_name(info) << " (";
   if (info.host == "embedded") {
     out << info.library << " embedded in pybuffer-check)\n";
   } else {

@@ -36,6 +36,35 @@ std::string sys_text(const char *attribute, const char *member) {
   return PyUnicode_Check(held.get()) ? str_of(held.get()) : std::string();
 }
 
+// sys.implementation.version as a release is named: "7.3.11", "3.13.0rc1" ("" if unknown).
+std::string implementation_version() {
+  PyObject *implementation = PySys_GetObject("implementation");  // borrowed
+  if (implementation == nullptr) return {};
+  const Ref version(PyObject_GetAttrString(implementation, "version"));
+  const auto number = [&](const char *name) {
+    const Ref value(version ? PyObject_GetAttrString(version.get(), name) : nullptr);
+    const long result = value ? PyLong_AsLong(value.get()) : -1;
+    PyErr_Clear();
+    return result;
+  };
+  std::string text;
+  for (const char *name : {"major", "minor", "micro"}) {
+    const long value = number(name);
+    if (value < 0) return {};
+    text += (text.empty() ? "" : ".") + std::to_string(value);
+  }
+  const Ref level(PyObject_GetAttrString(version.get(), "releaselevel"));
+  PyErr_Clear();
+  const std::string release = level ? str_of(level.get()) : std::string("final");
+  const std::pair<const char *, const char *> abbreviations[] = {
+      {"alpha", "a"}, {"beta", "b"}, {"candidate", "rc"}};
+  for (const auto &abbreviation : abbreviations) {
+    if (release == abbreviation.first)
+      text += abbreviation.second + std::to_string(number("serial"));
+  }
+  return text;
+}
+
 }  // namespace
 
 RunInfo run_info(const BufferCalls &calls) {
@@ -44,6 +73,7 @@ RunInfo run_info(const BufferCalls &calls) {
   info.python_version = Py_GetVersion();
   info.python_version = info.python_version.substr(0, info.python_version.find(' '));
   info.implementation = sys_text("implementation", "name");
+  info.implementation_version = implementation_version();
   info.host = calls.host;
   // An embedded interpreter guesses sys.executable from PATH: it names a python that is
   // not the one answering, so the embedded run reports its library instead.

@@ -169,6 +169,14 @@ elseif(STEP STREQUAL "tools")
   run(COMMAND "${ROOT}/${prefix}/bin/pybuffer-check" --quiet OUTPUT_VARIABLE report)
   expect_lines("pybuffer-check --quiet" "${report}"
                ".*PyObject_GetBuffer.*libpybuffer\\.so\\.${VERSION_MAJOR}.*")
+  # Under PyPy (PYPY set), through the packaged module and libpybuffer-pypy39.
+  if(PYPY)
+    run(COMMAND "${ROOT}/${prefix}/bin/pybuffer-check" --python "${PYPY}" --expr "b'x'"
+            --request SIMPLE OUTPUT_VARIABLE report)
+    expect_lines("pybuffer-check --python ${PYPY}" "${report}"
+                 ".*serving PyPy .* for Python 3\\.9.*"
+                 ".*pybuffer_PyObject_GetBuffer bound to libpybuffer-pypy39\\.so\\.${VERSION_MAJOR}.*")
+  endif()
   # The man page is help2man's rendering of this version's --help.
   find_program(GZIP gzip REQUIRED)
   run(COMMAND "${GZIP}" -dc "${ROOT}/${prefix}/share/man/man1/pybuffer-check.1.gz"

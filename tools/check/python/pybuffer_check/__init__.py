@@ -5,9 +5,10 @@
     report.ok, report.violations, report.to_json()
     pybuffer_check.assert_buffer_conforms(obj)      # raises BufferConformanceError
 
-The engine is the checker's C++ (an extension built per CPython version, _native); the
-requests are served by libpybuffer's PyObject_GetBuffer and PyBuffer_Release. A pytest
-plugin, pybuffer_check.pytest_plugin, adds a fixture around assert_buffer_conforms.
+The engine is the checker's C++ (an extension built per CPython version and for PyPy 3.9,
+_native); the requests are served by libpybuffer's PyObject_GetBuffer and PyBuffer_Release
+(libpybuffer-pypy39's under PyPy). A pytest plugin, pybuffer_check.pytest_plugin, adds a
+fixture around assert_buffer_conforms.
 """
 
 import glob
@@ -23,15 +24,31 @@ __all__ = ["check", "assert_buffer_conforms", "Report", "Violation", "BufferConf
 # `from . import _native` would otherwise find already bound.
 _loaded = None
 
+_IMPLEMENTATIONS = {"cpython": "CPython", "pypy": "PyPy"}
+# The tag an extension's file name carries, by implementation: _native.cpython-311-x86_64-...,
+# _native.pypy39-pp73-x86_64-... (sysconfig's EXT_SUFFIX of each).
+_FILE_TAG = re.compile(r"\.(cpython-|pypy)3(\d+)[-.]")
 
-def _built_versions():
-    """The CPython versions this package holds an extension for, from the files' tags."""
-    versions = set()
+
+def _builds():
+    """The interpreters this package holds an extension for, from the files' tags, in order:
+    [("CPython", (3, 9)), ..., ("PyPy", (3, 9))]."""
+    builds = set()
     for path in glob.glob(os.path.join(os.path.dirname(__file__), "_native*")):
-        tag = re.search(r"\.cpython-3(\d+)", os.path.basename(path))
+        tag = _FILE_TAG.search(os.path.basename(path))
         if tag:
-            versions.add((3, int(tag.group(1))))
-    return ", ".join("%d.%d" % v for v in sorted(versions)) or "none"
+            builds.add(("CPython" if tag.group(1) == "cpython-" else "PyPy",
+                        (3, int(tag.group(2)))))
+    return sorted(builds)
+
+
+def _describe(builds):
+    """"CPython 3.9, 3.10 and PyPy 3.9"; "none"."""
+    groups = {}
+    for name, version in builds:
+        groups.setdefault(name, []).append("%d.%d" % version)
+    return " and ".join("%s %s" % (name, ", ".join(versions))
+                        for name, versions in groups.items()) or "none"
 
 
 def _load():
@@ -39,27 +56,24 @@ def _load():
     global _loaded
     if _loaded is not None:
         return _loaded
-    implementation = sys.implementation.name
-    if implementation != "cpython":
-        raise ImportError("pybuffer_check: no build for %s (%s): pybuffer serves CPython only "
-                          "so far" % (implementation, sys.executable))
     try:
         from . import _native as native
     except ImportError as error:
-        version = "%d.%d" % sys.version_info[:2]
-        built = _built_versions()
-        if version in built.split(", "):
-            raise  # the build for this version exists but does not load: say why, exactly
+        name = sys.implementation.name
+        this = (_IMPLEMENTATIONS.get(name, name), tuple(sys.version_info[:2]))
+        builds = _builds()
+        if this in builds:
+            raise  # the build for this interpreter exists but does not load: say why, exactly
         raise ImportError(
-            "pybuffer_check: no build for CPython %s (%s); this installation has builds for "
-            "CPython %s. pybuffer builds one for each shared CPython 3.9-3.13 it finds when "
-            "configured (the system's, pyenv's, those on PATH): install this one before "
-            "configuring." % (version, sys.executable, built)) from error
+            "pybuffer_check: no build for %s %d.%d (%s); this installation has builds for %s. "
+            "pybuffer builds one for each shared CPython 3.9-3.13 it finds when configured "
+            "(the system's, pyenv's, those on PATH) and one for PyPy 3.9 when pypy3 and its "
+            "headers (Debian: pypy3-dev) are found: install this one before configuring."
+            % (this[0], this[1][0], this[1][1], sys.executable, _describe(builds))) from error
     _loaded = native
     return native
 
 
-_IMPLEMENTATIONS = {"cpython": "CPython", "pypy": "PyPy"}
 # How many further requests an explanation names before "...": a log line stays readable.
 _MORE_SHOWN = 4
 
@@ -139,13 +153,15 @@ class Report:
     def explain(self):
         """A readable account, one block per distinct violation: rule, request, fields."""
         exporter = self.exporter
+        interpreter = self.interpreter
+        name = _IMPLEMENTATIONS.get(interpreter["implementation"], interpreter["implementation"])
+        # As the text report names it: "CPython 3.11.2", "PyPy 7.3.11 for Python 3.9.16".
+        if interpreter["implementation_version"] != interpreter["version"]:
+            name += " %s for Python" % interpreter["implementation_version"]
         lines = ["%s (%s) %s the buffer protocol, checked by pybuffer %s on %s %s:" % (
             exporter["label"], exporter["type"] or "?",
             "conforms to" if self.ok else "does not conform to",
-            self.document["pybuffer_version"],
-            _IMPLEMENTATIONS.get(self.interpreter["implementation"],
-                                 self.interpreter["implementation"]),
-            self.interpreter["version"])]
+            self.document["pybuffer_version"], name, interpreter["version"])]
         if self.error:
             lines.append("  not checked: " + self.error)
         seen = {}
