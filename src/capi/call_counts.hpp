@@ -16,8 +16,11 @@ enum class Function : unsigned char {
       count
 };
 
-extern bool counting_enabled;
-extern std::atomic<unsigned long long> call_counts[static_cast<int>(Function::count)];
+// Hidden in the declaration too: the per-call test is then one compare on the flag's own
+// address (a declaration without it is read through the GOT under -fPIC).
+[[gnu::visibility("hidden")]] extern bool counting_enabled;
+[[gnu::visibility("hidden")]] extern std::atomic<unsigned long long>
+    call_counts[static_cast<int>(Function::count)];
 
 inline void count_call(Function function) {
   if (__builtin_expect(counting_enabled, false)) {

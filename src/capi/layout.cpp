@@ -19,10 +19,10 @@ extern "C" int pybuffer_impl_PyBuffer_IsContiguous(const Py_buffer *view, char o
   return core::is_contiguous(capi::to_core(*view), order);
 }
 
-PYBUFFER_PUBLISH(PyBuffer_GetPointer);
-extern "C" void *pybuffer_impl_PyBuffer_GetPointer(const Py_buffer *view,
-                                                   const Py_ssize_t *indices) {
-  PYBUFFER_COUNT_CALL(PyBuffer_GetPointer);
+namespace {
+// Views with suboffsets, and failures. Out of line, so the per-call path needs no stack
+// frame and reaches it by a tail call.
+[[gnu::noinline]] void *get_pointer_in_full(const Py_buffer *view, const Py_ssize_t *indices) {
   if (view == nullptr) {
     capi::raise_null("PyBuffer_GetPointer", "view");
     return nullptr;
@@ -35,6 +35,19 @@ extern "C" void *pybuffer_impl_PyBuffer_GetPointer(const Py_buffer *view,
     return nullptr;
   }
   return pointer;
+}
+}  // namespace
+
+PYBUFFER_PUBLISH(PyBuffer_GetPointer);
+extern "C" void *pybuffer_impl_PyBuffer_GetPointer(const Py_buffer *view,
+                                                   const Py_ssize_t *indices) {
+  PYBUFFER_COUNT_CALL(PyBuffer_GetPointer);
+  void *pointer;
+  if (view != nullptr &&
+      core::find_direct_item(capi::to_core(*view), capi::as_core(indices), &pointer)) {
+    return pointer;
+  }
+  return get_pointer_in_full(view, indices);
 }
 
 PYBUFFER_PUBLISH(PyBuffer_FillContiguousStrides);

@@ -113,6 +113,47 @@ Status check_geometry(const View &view, Geometry &out) {
   return ok_status();
 }
 
+namespace {
+// Index i of a GetPointer call addresses an item of dimension i.
+Status check_index(const View &view, int i, ssize index) {
+  if (view.shape[i] < 0) return {Code::negative_shape, i, view.shape[i]};
+  if (index < 0 || index >= view.shape[i]) {
+    return {Code::index_out_of_range, i, index, view.shape[i]};
+  }
+  return ok_status();
+}
+}  // namespace
+
+Status pointer_at(const View &view, const ssize *indices, void **out) {
+  if (find_direct_item(view, indices, out)) return ok_status();
+  if (!ndim_in_range(view.ndim)) return {Code::ndim_out_of_range, -1, view.ndim};
+  if (view.ndim > 0 && indices == nullptr) return {Code::null_argument, -1, 0, 0, "indices"};
+  if (view.ndim > 0 && view.strides == nullptr) {
+    return {Code::missing_strides, -1, 0, 0, "it has no strides to step by"};
+  }
+  // Every index is checked before the first step: a pointer table is read only when the
+  // whole index addresses an item (an empty view may have no tables, or buf NULL).
+  for (int i = 0; i < view.ndim && view.shape != nullptr; ++i) {
+    const Status checked = check_index(view, i, indices[i]);
+    if (!checked.ok()) return checked;
+  }
+  // Integer arithmetic, as in find_direct_item: a stride times an index need not point into
+  // any object until the last step.
+  std::uintptr_t address = reinterpret_cast<std::uintptr_t>(view.buf);
+  for (int i = 0; i < view.ndim; ++i) {
+    address +=
+        static_cast<std::uintptr_t>(view.strides[i]) * static_cast<std::uintptr_t>(indices[i]);
+    if (view.suboffsets != nullptr && view.suboffsets[i] >= 0) {
+      // Pointer tables promise no alignment to the reader.
+      std::uintptr_t stored;
+      std::memcpy(&stored, reinterpret_cast<const void *>(address), sizeof stored);
+      address = stored + static_cast<std::uintptr_t>(view.suboffsets[i]);
+    }
+  }
+  *out = reinterpret_cast<void *>(address);
+  return ok_status();
+}
+
 Status fill_contiguous_strides(int ndim, const ssize *shape, ssize *strides, ssize itemsize,
                                char order) {
   if (!ndim_in_range(ndim)) return {Code::ndim_out_of_range, -1, ndim};

@@ -60,8 +60,14 @@ Status check_sizes(const View &view);
 Status check_geometry(const View &view, Geometry &out);
 
 /// The address of the item at `indices`, following suboffsets. Every index is checked against
-/// its extent first. Inline (below): it is the whole per-call work of PyBuffer_GetPointer.
-inline Status pointer_at(const View &view, const ssize *indices, void **out);
+/// its extent first.
+Status pointer_at(const View &view, const ssize *indices, void **out);
+
+/// pointer_at's common case, inline (below) for PyBuffer_GetPointer's per-call path: true
+/// and `*out` set when the view has shape and strides but no suboffsets and every index is
+/// inside its extent (pointer_at would give the same address); false otherwise, `*out`
+/// untouched: then pointer_at answers, or says why not.
+inline bool find_direct_item(const View &view, const ssize *indices, void **out);
 
 /// Contiguous strides for `shape` in Fortran order for 'F' and C order for anything else.
 /// Nothing is written unless the whole result is representable.
@@ -163,33 +169,53 @@ inline bool ndim_in_range(int ndim) {
 }
 
 namespace detail {
-// Contiguity reads only strides and shape: the size the walk reports is not its business.
+// Contiguity reads only strides and shape, and the size the walk would report is not its
+// business: the product after the last dimension walked is never compared, so it is not
+// computed (nor checked for overflow), which keeps the per-call walk as short as CPython's.
+// A leaf function without a stack frame: the rare overflow is handled inline, not by a call.
+// Assumptions: 1 <= ndim <= max_ndim, shape and strides present.
 template <int Step>
 inline bool strides_are_packed(const View &view) {
-  ssize bytes = 0;
-  return is_packed_walk<Step>(view, &bytes);
+  PYBUFFER_ASSERT(view.ndim >= 1 && view.ndim <= max_ndim);
+  PYBUFFER_ASSERT(view.shape != nullptr && view.strides != nullptr);
+  const ssize last = Step < 0 ? 0 : view.ndim - 1;
+  ssize i = Step < 0 ? view.ndim - 1 : 0;
+  ssize expected = view.itemsize;
+  for (;;) {
+    const ssize extent = view.shape[i];
+    if (extent > 1 && view.strides[i] != expected) return false;
+    if (i == last) return true;
+    i += Step;
+    if (__builtin_expect(mul_overflows(expected, extent, &expected), 0)) break;
+  }
+  // The expected stride overflowed before dimension i: no later stride can equal it, so the
+  // rest is packed only if no extent from i on exceeds 1.
+  for (;; i += Step) {
+    if (view.shape[i] > 1) return false;
+    if (i == last) return true;
+  }
 }
 }  // namespace detail
 
 inline bool is_c_contiguous(const View &view) {
   if (!ndim_in_range(view.ndim)) return false;
-  if (view.len == 0 || view.strides == nullptr) return true;
-  if (view.ndim > 0 && view.shape == nullptr) return false;
+  if (view.len == 0 || view.strides == nullptr || view.ndim == 0) return true;
+  if (view.shape == nullptr) return false;
   return detail::strides_are_packed<-1>(view);
 }
 
 inline bool is_f_contiguous(const View &view) {
   if (!ndim_in_range(view.ndim)) return false;
-  if (view.len == 0) return true;
+  if (view.len == 0 || view.ndim == 0) return true;
   if (view.strides == nullptr) {
     // Implicitly C-contiguous: also Fortran-contiguous when at most one extent exceeds 1.
-    if (view.ndim <= 1) return true;
+    if (view.ndim == 1) return true;
     if (view.shape == nullptr) return false;
     int long_dims = 0;
     for (int i = 0; i < view.ndim; ++i) long_dims += view.shape[i] > 1;
     return long_dims <= 1;
   }
-  if (view.ndim > 0 && view.shape == nullptr) return false;
+  if (view.shape == nullptr) return false;
   return detail::strides_are_packed<1>(view);
 }
 
@@ -207,57 +233,24 @@ inline bool is_contiguous(const View &view, char order) {
   }
 }
 
-namespace detail {
-// Index i of a GetPointer call addresses an item of dimension i.
-inline Status check_index(const View &view, int i, ssize index) {
-  if (view.shape[i] < 0) return {Code::negative_shape, i, view.shape[i]};
-  if (index < 0 || index >= view.shape[i])
-    return {Code::index_out_of_range, i, index, view.shape[i]};
-  return ok_status();
-}
-}  // namespace detail
-
-inline Status pointer_at(const View &view, const ssize *indices, void **out) {
-  if (!ndim_in_range(view.ndim)) return {Code::ndim_out_of_range, -1, view.ndim};
-  if (view.ndim > 0 && indices == nullptr) return {Code::null_argument, -1, 0, 0, "indices"};
-  if (view.ndim > 0 && view.strides == nullptr) {
-    return {Code::missing_strides, -1, 0, 0, "it has no strides to step by"};
+inline bool find_direct_item(const View &view, const ssize *indices, void **out) {
+  if (!ndim_in_range(view.ndim)) return false;
+  if (view.ndim > 0 && (indices == nullptr || view.strides == nullptr || view.shape == nullptr ||
+                        view.suboffsets != nullptr)) {
+    return false;
   }
-  if (view.suboffsets == nullptr && view.shape != nullptr) {
-    // Without suboffsets nothing is read through the address, so each index is checked in
-    // the same pass that steps by it (GetPointer is a per-call path).
-    std::uintptr_t address = reinterpret_cast<std::uintptr_t>(view.buf);
-    for (int i = 0; i < view.ndim; ++i) {
-      const Status checked = detail::check_index(view, i, indices[i]);
-      if (!checked.ok()) return checked;
-      address +=
-          static_cast<std::uintptr_t>(view.strides[i]) * static_cast<std::uintptr_t>(indices[i]);
-    }
-    *out = reinterpret_cast<void *>(address);
-    return ok_status();
-  }
-  // With suboffsets every index is checked before the first step: a pointer table is read
-  // only when the whole index addresses an item (an empty view may have no tables, or buf NULL).
-  for (int i = 0; i < view.ndim && view.shape != nullptr; ++i) {
-    const Status checked = detail::check_index(view, i, indices[i]);
-    if (!checked.ok()) return checked;
-  }
-  // The address is computed as an integer, wrapping as CPython's pointer arithmetic does in
-  // practice: buf may be NULL (an empty exporter) and a stride times an index need not point
-  // into any object until the last step, so char * arithmetic would be undefined.
+  // Nothing is read through the address, so each index is checked in the pass that steps by
+  // it. The address is an integer, wrapping as CPython's pointer arithmetic does in
+  // practice: buf may be NULL (an empty exporter).
   std::uintptr_t address = reinterpret_cast<std::uintptr_t>(view.buf);
   for (int i = 0; i < view.ndim; ++i) {
-    address +=
-        static_cast<std::uintptr_t>(view.strides[i]) * static_cast<std::uintptr_t>(indices[i]);
-    if (view.suboffsets != nullptr && view.suboffsets[i] >= 0) {
-      // Pointer tables promise no alignment to the reader.
-      std::uintptr_t stored;
-      std::memcpy(&stored, reinterpret_cast<const void *>(address), sizeof stored);
-      address = stored + static_cast<std::uintptr_t>(view.suboffsets[i]);
-    }
+    const ssize index = indices[i];
+    // A negative extent fails too: no index is both >= 0 and below it.
+    if (index < 0 || index >= view.shape[i]) return false;
+    address += static_cast<std::uintptr_t>(view.strides[i]) * static_cast<std::uintptr_t>(index);
   }
   *out = reinterpret_cast<void *>(address);
-  return ok_status();
+  return true;
 }
 
 inline bool is_one_block(const View &view, char order) {
