@@ -21,6 +21,11 @@ Status extent_of(ssize offset, ssize size, Extent *out) {
   return ok_status();
 }
 
+Status extent_over_object(ssize offset, ssize size, Extent *out) {
+  if (offset < 0) return error(Code::negative_buffer_offset, offset);
+  return extent_of(offset, size, out);
+}
+
 Status collapse_extent(Extent outer, ssize offset, ssize size, Extent *out) {
   PYBUFFER_ASSERT(outer.offset >= 0 && (outer.size >= 0 || outer.size == end_of_buffer));
   if (offset < 0) return error(Code::negative_buffer_offset, offset);

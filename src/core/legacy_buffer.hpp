@@ -35,6 +35,10 @@ struct Window {
 /// negative_buffer_size (size < 0 and not end_of_buffer), then negative_buffer_offset.
 Status extent_of(ssize offset, ssize size, Extent *out);
 
+/// The extent a new buffer over an object remembers when that object is not a buffer with a
+/// base (FromObject, FromReadWriteObject): as extent_of, but the offset is checked first.
+Status extent_over_object(ssize offset, ssize size, Extent *out);
+
 /// The extent of a buffer made of `outer`, a buffer that has a base object, with the
 /// requested `offset` and `size`: it is remembered against outer's base. Errors, in 2.7's
 /// order: negative_buffer_offset (checked before collapsing), negative_buffer_size,

@@ -103,6 +103,12 @@ TEST(LegacyBuffer, ArgumentErrorsInTwoSevensOrder) {
   EXPECT_EQ(core::legacy::extent_of(-1, 0, &e).code, Code::negative_buffer_offset);
   EXPECT_EQ(core::legacy::extent_of(0, -5, &e).value, -5);
   EXPECT_TRUE(core::legacy::extent_of(0, end_of_buffer, &e).ok());
+  // A buffer of an object: the offset is checked first.
+  EXPECT_EQ(core::legacy::extent_over_object(-1, -2, &e).code, Code::negative_buffer_offset);
+  EXPECT_EQ(core::legacy::extent_over_object(0, -2, &e).code, Code::negative_buffer_size);
+  ASSERT_TRUE(core::legacy::extent_over_object(3, end_of_buffer, &e).ok());
+  EXPECT_EQ(e.offset, 3);
+  EXPECT_EQ(e.size, end_of_buffer);
   // A buffer of a buffer: the offset is checked first, before collapsing.
   const Extent outer{2, 3};
   EXPECT_EQ(core::legacy::collapse_extent(outer, -1, -2, &e).code, Code::negative_buffer_offset);
