@@ -115,6 +115,7 @@ static void put_repr(PyObject *buffer, PyObject *base, void *memory) {
 /* Everything observable of a buffer just made over `base` (NULL: over `memory`). */
 static void describe(PyObject *buffer, PyObject *base, void *memory) {
   Py_buffer view;
+  put("type", Py_TYPE(buffer)->tp_name);
   put_long("check", LEGACY(PyBuffer_Check)(buffer));
   put_repr(buffer, base, memory);
   Py_ssize_t length = PyObject_Length(buffer);
@@ -128,7 +129,18 @@ static void describe(PyObject *buffer, PyObject *base, void *memory) {
   } else {
     put_long("simple view len", view.len);
     put_long("simple view readonly", view.readonly);
-    if (memory == NULL) put_hex("simple view bytes", view.buf, view.len);
+    if (memory == NULL) {
+      put_hex("simple view bytes", view.buf, view.len);
+      /* Compared with a bytes object (2.7: str) of the same content. */
+      PyObject *same = PyBytes_FromStringAndSize((const char *)view.buf, view.len);
+      int equal = same != NULL ? PyObject_RichCompareBool(buffer, same, Py_EQ) : -1;
+      if (equal < 0) {
+        put_raised("equals its bytes");
+      } else {
+        put_long("equals its bytes", equal);
+      }
+      Py_XDECREF(same);
+    }
     PyBuffer_Release(&view);
   }
   if (PyObject_GetBuffer(buffer, &view, PyBUF_WRITABLE) != 0) {
@@ -208,8 +220,12 @@ static void run_object_cases(const char *kind, PyObject *base) {
 /* A buffer of a buffer over `base`: it refers to `base` itself. The outer buffer is also
    read-write where the base is writable. */
 static void run_nested_cases(const char *kind, PyObject *base, int writable) {
-  static const Py_ssize_t outer[][2] = {
-      {0, Py_END_OF_BUFFER}, {2, Py_END_OF_BUFFER}, {2, 5}, {3, 0}, {20, 4}};
+  static const Py_ssize_t outer[][2] = {{0, Py_END_OF_BUFFER},
+                                        {2, Py_END_OF_BUFFER},
+                                        {2, 5},
+                                        {3, 0},
+                                        {20, 4},
+                                        {PY_SSIZE_T_MAX, Py_END_OF_BUFFER}};
   size_t k, o, s, rw;
   char name[200];
   for (rw = 0; rw <= (size_t)writable; ++rw) {
