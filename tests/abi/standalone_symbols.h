@@ -33,7 +33,7 @@ struct pybuffer_abi_symbol {
   {                                                        \
     PYBUFFER_FUNCTIONS(PYBUFFER_ABI_PLAIN_AND_TWIN)        \
     PYBUFFER_LEGACY_FUNCTIONS(PYBUFFER_ABI_PLAIN_AND_TWIN) \
-        PYBUFFER_ABI_OWN_FUNCTIONS(PYBUFFER_ABI_ENTRY)     \
+    PYBUFFER_ABI_OWN_FUNCTIONS(PYBUFFER_ABI_ENTRY)         \
   }
 
 extern const struct pybuffer_abi_symbol pybuffer_abi_c99_symbols[];
