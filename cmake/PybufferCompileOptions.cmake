@@ -20,3 +20,25 @@ function(pybuffer_project_target target)
   pybuffer_set_warnings(${target})
   pybuffer_set_sanitizers(${target})
 endfunction()
+
+# A C extension module of a test suite, loaded by an interpreter from <directory>:
+#   pybuffer_test_extension(<target> SOURCES <file>... INCLUDE_DIR <Python.h's directory>
+#                           DIRECTORY <dir> SUFFIX <suffix> [OUTPUT_NAME <module>]
+#                           [LIBRARIES <library>...])
+function(pybuffer_test_extension target)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "INCLUDE_DIR;DIRECTORY;SUFFIX;OUTPUT_NAME"
+                        "SOURCES;LIBRARIES")
+  add_library(${target} MODULE ${arg_SOURCES})
+  target_include_directories(${target} SYSTEM PRIVATE "${arg_INCLUDE_DIR}")
+  if(arg_LIBRARIES)
+    target_link_libraries(${target} PRIVATE ${arg_LIBRARIES})
+  endif()
+  if(NOT arg_OUTPUT_NAME)
+    set(arg_OUTPUT_NAME ${target})
+  endif()
+  set_target_properties(${target} PROPERTIES OUTPUT_NAME ${arg_OUTPUT_NAME} PREFIX ""
+                                             SUFFIX "${arg_SUFFIX}"
+                                             LIBRARY_OUTPUT_DIRECTORY "${arg_DIRECTORY}"
+                                             C_STANDARD 11 C_VISIBILITY_PRESET hidden)
+  pybuffer_set_warnings(${target})
+endfunction()

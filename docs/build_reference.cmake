@@ -1,6 +1,6 @@
 # Builds the API reference and checks that it covers the API: doxygen (any warning is an
-# error, Doxyfile.in), then every function of the PYBUFFER_FUNCTIONS table has an entry of
-# its own, and the pages have their tables and examples.
+# error, Doxyfile.in), then every function of the PYBUFFER_FUNCTIONS table (and of legacy.h's
+# PYBUFFER_LEGACY_FUNCTIONS) has an entry of its own, and the pages have their tables and examples.
 #
 #   cmake -DDOXYGEN=... -DDOXYFILE=... -DOUTPUT=<its OUTPUT_DIRECTORY> -DHEADER=<pybuffer.h> -P ...
 cmake_minimum_required(VERSION 3.20)
@@ -37,6 +37,14 @@ foreach(name IN LISTS functions ITEMS pybuffer_version pybuffer_host_version_hex
   list(APPEND titles "</a></span>${name}()</h2>")
 endforeach()
 expect_in(pybuffer_8h.html ${titles})
+# legacy.h, next to pybuffer.h: its table's functions.
+get_filename_component(include_dir "${HEADER}" DIRECTORY)
+pybuffer_header_functions("${include_dir}/legacy.h" legacy PYBUFFER_LEGACY_FUNCTIONS)
+set(titles "")
+foreach(name IN LISTS legacy)
+  list(APPEND titles "</a></span>${name}()</h2>")
+endforeach()
+expect_in(legacy_8h.html ${titles})
 expect_in(structPy__buffer.html "suboffsets" "internal")
 # The README's tables and the compiled examples, pulled in by the pages.
 expect_in(api_functions.html "PyObject_CheckReadBuffer" "pybuffer_format_info")

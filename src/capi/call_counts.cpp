@@ -1,5 +1,7 @@
 #include <pybuffer/pybuffer.h>
 
+#include <pybuffer/legacy.h>
+
 #include "capi/call_counts.hpp"
 
 #include <unistd.h>
@@ -16,7 +18,7 @@ namespace {
 
 const char *const function_names[] = {
 #define PYBUFFER_COUNTER_NAME(ret, name, params, args) #name,
-    PYBUFFER_FUNCTIONS(PYBUFFER_COUNTER_NAME)
+    PYBUFFER_FUNCTIONS(PYBUFFER_COUNTER_NAME) PYBUFFER_LEGACY_FUNCTIONS(PYBUFFER_COUNTER_NAME)
 #undef PYBUFFER_COUNTER_NAME
 };
 

@@ -11,7 +11,7 @@ namespace pybuffer::capi {
 
 enum class Function : unsigned char {
 #define PYBUFFER_COUNTER_ENUM(ret, name, params, args) name,
-  PYBUFFER_FUNCTIONS(PYBUFFER_COUNTER_ENUM)
+  PYBUFFER_FUNCTIONS(PYBUFFER_COUNTER_ENUM) PYBUFFER_LEGACY_FUNCTIONS(PYBUFFER_COUNTER_ENUM)
 #undef PYBUFFER_COUNTER_ENUM
       count
 };

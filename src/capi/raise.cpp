@@ -25,6 +25,8 @@ host::Exception exception_type(core::Code code) {
       return host::Exception::type_error;
     case core::Code::index_out_of_range:
       return host::Exception::index_error;
+    case core::Code::buffer_offset_overflow:
+      return host::Exception::overflow_error;
     default:
       return host::Exception::value_error;
   }
@@ -104,6 +106,16 @@ void describe(char *out, std::size_t size, const core::Status &s, const char *fu
     case core::Code::bad_request_flags:
       std::snprintf(out, size, "%s: %s must be PyBUF_READ or PyBUF_WRITE, not %lld", function,
                     s.what, s.value);
+      return;
+    case core::Code::negative_buffer_size:
+      std::snprintf(out, size, "size must be zero or positive");
+      return;
+    case core::Code::negative_buffer_offset:
+      std::snprintf(out, size, "offset must be zero or positive");
+      return;
+    case core::Code::buffer_offset_overflow:
+      std::snprintf(out, size, "%s: offset %lld past the base buffer's offset %lld overflows",
+                    function, s.value, s.expected);
       return;
     case core::Code::no_memory:
     case core::Code::ok:

@@ -30,6 +30,11 @@ enum class Code : unsigned char {
   too_many_dimensions,      // memoryview's own limit, ndim > 64 (ValueError); value: ndim
   // pybuffer's refusals of arguments CPython only asserts.
   bad_request_flags,  // what: the argument's name, value: it (SystemError)
+  // Python 2.7's buffer objects (core/legacy_buffer.hpp): 2.7's ValueErrors word for word,
+  // and pybuffer's refusal where 2.7's offset arithmetic overflows.
+  negative_buffer_size,    // value: size
+  negative_buffer_offset,  // value: offset
+  buffer_offset_overflow,  // value: requested offset, expected: the outer buffer's offset
 };
 
 struct Status {

@@ -13,15 +13,14 @@
 //              strides and suboffsets into the memoryview during the call, and the format
 //              and memory are the caller's, exactly as in CPython. It is dropped right after.
 // Neither holds a reference to another object, so the type needs no GC support. The type is
-// a heap type made once per process with PyType_FromSpec, under the GIL every entry point
-// holds; it is never freed. Not handled: a process that finalises its interpreter and starts
-// another keeps using the first one's type (untested), and sub-interpreters share it.
+// a heap type (host/heap_type.hpp).
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
 
 #include "core/layout.hpp"
 #include "core/packed_memory.hpp"
+#include "host/heap_type.hpp"
 #include "host/host.hpp"
 
 namespace pybuffer::host {
@@ -96,28 +95,16 @@ int exporter_getbuffer(PyObject *self, Py_buffer *view, int flags) {
   return 0;
 }
 
-PyObject *exporter_new(PyTypeObject *type, PyObject *, PyObject *) {
-  if (const Interpreter *py = required_interpreter()) {
-    py->PyErr_Format(exception(*py, Exception::type_error), "cannot create '%.100s' instances",
-                     type->tp_name);
-  }
-  return nullptr;
-}
-
 void exporter_dealloc(PyObject *self) {
   auto *exporter = reinterpret_cast<Exporter *>(self);
   core::free_packed(exporter->owned, exporter->owned_size);
   std::free(exporter->arrays);
-  PyTypeObject *type = self->ob_type;
-  const Interpreter *py = interpreter();  // there is one: it is deallocating an object
-  reinterpret_cast<freefunc>(py->PyType_GetSlot(type, Py_tp_free))(self);
-  // Instances of a heap type hold a reference to it (taken by tp_alloc).
-  decref(reinterpret_cast<PyObject *>(type));
+  free_instance(self);
 }
 
 PyType_Slot exporter_slots[] = {
     {Py_bf_getbuffer, reinterpret_cast<void *>(&exporter_getbuffer)},
-    {Py_tp_new, reinterpret_cast<void *>(&exporter_new)},
+    {Py_tp_new, reinterpret_cast<void *>(&refuse_new)},
     {Py_tp_dealloc, reinterpret_cast<void *>(&exporter_dealloc)},
     {Py_tp_doc, const_cast<char *>("Memory under a memoryview made by pybuffer.")},
     {0, nullptr}};
@@ -125,17 +112,7 @@ PyType_Slot exporter_slots[] = {
 PyType_Spec exporter_spec = {"pybuffer.memory", static_cast<int>(sizeof(Exporter)), 0,
                              Py_TPFLAGS_DEFAULT, exporter_slots};
 
-// Made at first use under the GIL. Two threads can only both make it if PyType_FromSpec
-// released the GIL; then one type is simply never used.
 std::atomic<PyTypeObject *> exporter_type{nullptr};
-
-PyTypeObject *get_exporter_type(const Interpreter &py) {
-  PyTypeObject *type = exporter_type.load(std::memory_order_acquire);
-  if (type != nullptr) return type;
-  type = reinterpret_cast<PyTypeObject *>(py.PyType_FromSpec(&exporter_spec));
-  if (type != nullptr) exporter_type.store(type, std::memory_order_release);
-  return type;
-}
 
 // One block for the arrays and the format text; NULL only when malloc fails.
 void *copy_arrays(const ExportedLayout &layout, Py_buffer &into) {
@@ -165,11 +142,8 @@ namespace {
 // A new exporter with `owned` and the scalar fields set, or NULL (owned freed) on failure.
 Exporter *allocate_exporter(const ExportedLayout &layout, void *owned, std::size_t owned_size) {
   PYBUFFER_ASSERT(layout.ndim >= 0 && layout.ndim <= core::max_ndim);
-  const Interpreter *py = required_interpreter();
-  PyTypeObject *type = py != nullptr ? get_exporter_type(*py) : nullptr;
-  auto alloc = type != nullptr ? reinterpret_cast<allocfunc>(py->PyType_GetSlot(type, Py_tp_alloc))
-                               : nullptr;
-  auto *exporter = alloc != nullptr ? reinterpret_cast<Exporter *>(alloc(type, 0)) : nullptr;
+  auto *exporter =
+      reinterpret_cast<Exporter *>(allocate_instance(heap_type_once(exporter_type, exporter_spec)));
   if (exporter == nullptr) {
     core::free_packed(owned, owned_size);
     return nullptr;

@@ -6,6 +6,7 @@
 #include <Python.h>
 
 #include "core/assert.hpp"
+#include "core/legacy_buffer.hpp"
 #include "host/interpreter.hpp"
 #include "host/profile.hpp"
 #include "host/refcount.hpp"
@@ -116,6 +117,32 @@ PyObject *new_exporter(const ExportedLayout &layout, void *owned, std::size_t ow
 /// rests on no object (obj None), as CPython's FromMemory and FromBuffer views do. Every
 /// pointer of `layout` is borrowed: only for the host's constructor run on it at once.
 PyObject *new_anonymous_exporter(const ExportedLayout &layout);
+
+// ------------------------------------------------------------------------------------------
+// Python 2.7's buffer objects, ported (legacy_buffer.cpp): the type "pybuffer.buffer".
+
+/// What a new buffer is made of: a base object (a new reference is taken) or memory.
+struct LegacyBufferSource {
+  PyObject *base;               // the exporter whose bytes it shows, or NULL for memory
+  char *memory;                 // with no base: the first byte (NULL only for size 0)
+  bool owns_memory;             // memory came from std::calloc and is freed with the buffer
+  core::legacy::Extent extent;  // as 2.7 remembers it (with memory: offset 0, size >= 0)
+  bool readonly;
+};
+
+/// A new pybuffer.buffer: a new reference, or NULL with the exception set. Owned memory is
+/// taken in every case (freed at once on failure).
+PyObject *new_legacy_buffer(const LegacyBufferSource &source);
+
+/// The type, made at first use; NULL with the exception set.
+PyTypeObject *legacy_buffer_type();
+
+/// `obj` is exactly a pybuffer.buffer (2.7's PyBuffer_Check). Never raises.
+bool is_legacy_buffer(PyObject *obj);
+
+/// For a pybuffer.buffer over a base object: that base (borrowed) and the extent; false for
+/// anything else (a memory buffer included), which a new buffer then takes as its base.
+bool legacy_buffer_base(PyObject *obj, PyObject **base, core::legacy::Extent *extent);
 
 // ------------------------------------------------------------------------------------------
 // Errors (errors.cpp). Without an interpreter each is a no-op: the caller still returns

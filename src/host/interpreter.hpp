@@ -41,6 +41,7 @@ namespace pybuffer::host {
   X(value_error, PyExc_ValueError)                  \
   X(buffer_error, PyExc_BufferError)                \
   X(index_error, PyExc_IndexError)                  \
+  X(overflow_error, PyExc_OverflowError)            \
   X(unicode_decode_error, PyExc_UnicodeDecodeError) \
   X(unicode_encode_error, PyExc_UnicodeEncodeError)
 

@@ -6,6 +6,12 @@
 #define PYBUFFER_PROFILE_INTERPRETER_FUNCTIONS(X)                      \
   X(PyObject *, PyUnicode_FromString, (const char *))                  \
   X(PyObject *, PyBytes_FromStringAndSize, (const char *, Py_ssize_t)) \
+  X(PyObject *, PyUnicode_FromFormat, (const char *, ...))             \
+  X(PyObject *, PyObject_RichCompare, (PyObject *, PyObject *, int))   \
+  X(PyObject *, PyObject_GetItem, (PyObject *, PyObject *))            \
+  X(PyObject *, PyObject_GetIter, (PyObject *))                        \
+  X(PyObject *, PyLong_FromSsize_t, (Py_ssize_t))                      \
+  X(Py_hash_t, PyObject_Hash, (PyObject *))                            \
   X(PyObject *, PyType_FromSpec, (PyType_Spec *))                      \
   X(void *, PyType_GetSlot, (PyTypeObject *, int))
 

@@ -1,9 +1,12 @@
-"""abi.header_declarations: the functions the public header declares for export are exactly
+"""abi.header_declarations: the functions the public headers declare for export are exactly
 abi/exported_symbols.txt. A PYBUFFER_API declaration missing from the version script links
 in the static library but not against the shared one; a listed name the header does not
 declare is a symbol no consumer can call.
 
-Usage: check_header_declarations.py <pybuffer.h> <exported_symbols.txt>
+Usage: check_header_declarations.py <exported_symbols.txt> <pybuffer.h> [<legacy.h>...]
+
+Each header's tables (#define PYBUFFER_FUNCTIONS(X), PYBUFFER_LEGACY_FUNCTIONS(X)) give a
+plain name and its pybuffer_ twin per row.
 """
 import re
 import sys
@@ -17,26 +20,26 @@ def declared_names(header_text):
     directives = [line for line in lines if line.lstrip().startswith("#")]
     code = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
 
-    # The table every CPython function and its twin are generated from.
-    table = [d for d in directives if re.match(r"\s*#\s*define\s+PYBUFFER_FUNCTIONS\(X\)", d)]
-    if len(table) != 1:
-        sys.exit("expected one definition of PYBUFFER_FUNCTIONS(X), found %d" % len(table))
-    rows = re.findall(r"\bX\(\s*[^,()]+?\s*,\s*(\w+)\s*,", table[0])
+    # The tables every function and its twin are generated from.
+    tables = [d for d in directives if re.match(r"\s*#\s*define\s+PYBUFFER_\w*FUNCTIONS\(X\)", d)]
+    if len(tables) != 1:
+        sys.exit("expected one PYBUFFER_*FUNCTIONS(X) table per header, found %d" % len(tables))
+    rows = re.findall(r"\bX\(\s*[^,()]+?\s*,\s*(\w+)\s*,", tables[0])
     if not rows:
-        sys.exit("no rows found in PYBUFFER_FUNCTIONS")
+        sys.exit("no rows found in the header's function table")
     names = set(rows) | {"pybuffer_" + row for row in rows}
 
     # Functions declared one by one outside the preprocessor (pybuffer's own functions).
     own = re.findall(r"\bPYBUFFER_API\b[^;{}()]*?\b(\w+)\s*\(", code)
-    if not own:
-        sys.exit("no PYBUFFER_API declaration found outside macros")
     return names | set(own)
 
 
 def main():
-    header, listed_path = sys.argv[1:3]
-    with open(header, encoding="utf-8") as f:
-        declared = declared_names(f.read())
+    listed_path, headers = sys.argv[1], sys.argv[2:]
+    declared = set()
+    for header in headers:
+        with open(header, encoding="utf-8") as f:
+            declared |= declared_names(f.read())
     with open(listed_path, encoding="utf-8") as f:
         listed = {line.strip() for line in f if line.strip()}
     missing = sorted(declared - listed)

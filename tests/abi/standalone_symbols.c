@@ -1,6 +1,7 @@
 /* abi.standalone, C99 half: pybuffer.h alone declares every exported function with a
  * prototype strict C99 accepts, and taking each one's address links against the library.
  */
+#include <pybuffer/legacy.h>
 #include <pybuffer/pybuffer.h>
 
 #include "standalone_symbols.h"

@@ -29,8 +29,12 @@ struct pybuffer_abi_symbol {
   X(pybuffer_version)                 \
   X(pybuffer_host_version_hex)        \
   X(pybuffer_format_info)
-#define PYBUFFER_ABI_SYMBOL_TABLE \
-  { PYBUFFER_FUNCTIONS(PYBUFFER_ABI_PLAIN_AND_TWIN) PYBUFFER_ABI_OWN_FUNCTIONS(PYBUFFER_ABI_ENTRY) }
+#define PYBUFFER_ABI_SYMBOL_TABLE                          \
+  {                                                        \
+    PYBUFFER_FUNCTIONS(PYBUFFER_ABI_PLAIN_AND_TWIN)        \
+    PYBUFFER_LEGACY_FUNCTIONS(PYBUFFER_ABI_PLAIN_AND_TWIN) \
+    PYBUFFER_ABI_OWN_FUNCTIONS(PYBUFFER_ABI_ENTRY)         \
+  }
 
 extern const struct pybuffer_abi_symbol pybuffer_abi_c99_symbols[];
 extern const size_t pybuffer_abi_c99_symbol_count;

@@ -1,7 +1,8 @@
 // abi.standalone: a C++ translation unit and a C99 one (standalone_symbols.c) that include
-// only <pybuffer/pybuffer.h>. Together they check that the header alone declares exactly
-// the exported functions of abi/exported_symbols.txt, that each links, and that in a
-// program linking libpybuffer ahead of libpython every plain CPython name is pybuffer's.
+// only <pybuffer/pybuffer.h> and <pybuffer/legacy.h>. Together they check that the headers alone
+// declare exactly the exported functions of abi/exported_symbols.txt, that each links, and that in
+// a program linking libpybuffer ahead of libpython every plain CPython name is pybuffer's.
+#include <pybuffer/legacy.h>
 #include <pybuffer/pybuffer.h>
 
 #include <dlfcn.h>

@@ -1,6 +1,10 @@
 """pypy.exact: runs the case table (cases.py) on two runtimes and compares every record.
 
     exact.py --expected EXE DIR MODULE --actual EXE DIR MODULE --explained FILE
+             [--cases SCRIPT] [--names EXPECTED ACTUAL]
+
+(--cases runs another case table, say tests/legacy's, in place of cases.py; --names labels
+the two sides in the report.)
 
 Each side is one interpreter importing its build of the recorder from DIR. The expected side
 is CPython 3.9 calling its own libpython; the actual side PyPy calling libpybuffer-pypy39's
@@ -26,12 +30,15 @@ VIEW_KEYS = ("GetBuffer", "GetBuffer raised", "len", "itemsize", "readonly", "nd
              "shape", "strides", "suboffsets", "obj")
 
 
+CASES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases.py")
+
+
 def run_once(executable, directory, module, skip):
-    """(exit status, stdout, stderr) of cases.py on one runtime, skipping the cases in
+    """(exit status, stdout, stderr) of the case table on one runtime, skipping the cases in
     `skip`; exits on a failure that is not a signal."""
     env = dict(os.environ, PYTHONPATH=directory, PYBUFFER_EXACT_SKIP="\n".join(skip))
-    result = subprocess.run([executable, os.path.join(os.path.dirname(__file__), "cases.py"),
-                             module], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    result = subprocess.run([executable, CASES, module], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE,
                             universal_newlines=True, timeout=300)
     if result.returncode > 0:
         sys.exit("%s %s failed (%d):\n%s" % (executable, module, result.returncode,
@@ -121,11 +128,15 @@ def compare(expected, actual, order):
 
 
 def main():
+    global CASES
     parser = argparse.ArgumentParser()
     parser.add_argument("--expected", nargs=3, required=True, metavar=("EXE", "DIR", "MODULE"))
     parser.add_argument("--actual", nargs=3, required=True, metavar=("EXE", "DIR", "MODULE"))
     parser.add_argument("--explained", required=True)
+    parser.add_argument("--cases", default=CASES)
+    parser.add_argument("--names", nargs=2, default=("CPython 3.9", "pybuffer-pypy"))
     args = parser.parse_args()
+    CASES = args.cases
     expected, order = run_side(*args.expected)
     actual, _ = run_side(*args.actual)
     entries = read_explained(args.explained)
@@ -159,7 +170,8 @@ def main():
     for (reason, case, key), count in used.items():
         print("explained (%s): %d records of %s / %s" % (reason, count, case, key))
     for case, key, want, got in unexplained:
-        print("UNEXPLAINED %s / %s: CPython 3.9 %r, pybuffer-pypy %r" % (case, key, want, got))
+        print("UNEXPLAINED %s / %s: %s %r, %s %r" % (case, key, args.names[0], want,
+                                                      args.names[1], got))
     stale = [entry for entry, count in used.items() if count == 0]
     for reason, case, key in stale:
         print("STALE explanation (%s) %s / %s: explains nothing" % (reason, case, key))

@@ -1,0 +1,132 @@
+// Python 2.7's buffer-object constructors (include/pybuffer/legacy.h): arguments checked by
+// core::legacy in 2.7's order, the object made by host (host/legacy_buffer.cpp).
+#include <Python.h>
+
+#include <cstdlib>
+
+#include "capi/entry_points.hpp"
+#include "capi/raise.hpp"
+#include "core/legacy_buffer.hpp"
+#include "host/host.hpp"
+
+using namespace pybuffer;
+
+namespace {
+
+// 2.7's buffer_from_object: a buffer of a buffer with a base refers to that base.
+PyObject *from_object(PyObject *base, Py_ssize_t offset, Py_ssize_t size, bool readonly,
+                      const char *function) {
+  if (base == nullptr) {
+    capi::raise_null(function, "base");
+    return nullptr;
+  }
+  if (!host::has_buffer_slot(base)) {
+    host::set_error(host::Exception::type_error, "buffer object expected");
+    return nullptr;
+  }
+  host::LegacyBufferSource source{base, nullptr, false, {}, readonly};
+  core::legacy::Extent outer;
+  PyObject *outer_base = nullptr;
+  const core::Status status =
+      host::legacy_buffer_base(base, &outer_base, &outer)
+          ? core::legacy::collapse_extent(outer, offset, size, &source.extent)
+          : core::legacy::extent_over_object(offset, size, &source.extent);
+  if (!status.ok()) {
+    capi::raise(status, function);
+    return nullptr;
+  }
+  if (outer_base != nullptr) source.base = outer_base;
+  if (!readonly) {
+    // 2.7 would fail at the first access; a writable buffer of read-only memory is refused
+    // now, whatever the base raised.
+    Py_buffer probe;
+    if (host::get_buffer(source.base, &probe, PyBUF_WRITABLE) != 0) {
+      host::clear_error();
+      host::set_error(host::Exception::type_error, "expected a writable bytes-like object");
+      return nullptr;
+    }
+    host::release(&probe);
+  }
+  return host::new_legacy_buffer(source);
+}
+
+PyObject *from_memory(void *ptr, Py_ssize_t size, bool readonly, const char *function) {
+  core::legacy::Extent extent;
+  // 2.7 also accepts Py_END_OF_BUFFER here, and then reports a length of -1.
+  const core::Status status = size == core::legacy::end_of_buffer
+                                  ? core::Status{core::Code::negative_buffer_size, -1, size}
+                                  : core::legacy::extent_of(0, size, &extent);
+  if (!status.ok()) {
+    capi::raise(status, function);
+    return nullptr;
+  }
+  if (ptr == nullptr && size > 0) {
+    capi::raise_null(function, "ptr");
+    return nullptr;
+  }
+  return host::new_legacy_buffer({nullptr, static_cast<char *>(ptr), false, extent, readonly});
+}
+
+}  // namespace
+
+PYBUFFER_PUBLISH(PyBuffer_GetType);
+extern "C" PyTypeObject *pybuffer_impl_PyBuffer_GetType(void) {
+  PYBUFFER_COUNT_CALL(PyBuffer_GetType);
+  return host::legacy_buffer_type();
+}
+
+PYBUFFER_PUBLISH(PyBuffer_Check);
+extern "C" int pybuffer_impl_PyBuffer_Check(PyObject *op) {
+  PYBUFFER_COUNT_CALL(PyBuffer_Check);
+  return host::is_legacy_buffer(op) ? 1 : 0;
+}
+
+PYBUFFER_PUBLISH(PyBuffer_FromObject);
+extern "C" PyObject *pybuffer_impl_PyBuffer_FromObject(PyObject *base, Py_ssize_t offset,
+                                                       Py_ssize_t size) {
+  PYBUFFER_COUNT_CALL(PyBuffer_FromObject);
+  return from_object(base, offset, size, true, "PyBuffer_FromObject");
+}
+
+PYBUFFER_PUBLISH(PyBuffer_FromReadWriteObject);
+extern "C" PyObject *pybuffer_impl_PyBuffer_FromReadWriteObject(PyObject *base, Py_ssize_t offset,
+                                                                Py_ssize_t size) {
+  PYBUFFER_COUNT_CALL(PyBuffer_FromReadWriteObject);
+  return from_object(base, offset, size, false, "PyBuffer_FromReadWriteObject");
+}
+
+PYBUFFER_PUBLISH(PyBuffer_FromMemory);
+extern "C" PyObject *pybuffer_impl_PyBuffer_FromMemory(void *ptr, Py_ssize_t size) {
+  PYBUFFER_COUNT_CALL(PyBuffer_FromMemory);
+  return from_memory(ptr, size, true, "PyBuffer_FromMemory");
+}
+
+PYBUFFER_PUBLISH(PyBuffer_FromReadWriteMemory);
+extern "C" PyObject *pybuffer_impl_PyBuffer_FromReadWriteMemory(void *ptr, Py_ssize_t size) {
+  PYBUFFER_COUNT_CALL(PyBuffer_FromReadWriteMemory);
+  return from_memory(ptr, size, false, "PyBuffer_FromReadWriteMemory");
+}
+
+PYBUFFER_PUBLISH(PyBuffer_New);
+extern "C" PyObject *pybuffer_impl_PyBuffer_New(Py_ssize_t size) {
+  PYBUFFER_COUNT_CALL(PyBuffer_New);
+  // 2.7's object header, which its memory followed: PyObject_HEAD and six fields.
+  constexpr Py_ssize_t header = sizeof(PyObject) + 5 * sizeof(void *) + sizeof(long);
+  const core::Status status = core::legacy::check_new_size(size, header);
+  if (status.code == core::Code::size_overflow) {
+    host::raise_no_memory();  // 2.7's answer to a size it cannot add its header to
+    return nullptr;
+  }
+  if (!status.ok()) {
+    capi::raise(status, "PyBuffer_New");
+    return nullptr;
+  }
+  // calloc, not 2.7's uninitialised memory: a new buffer reads as zeros. At least one byte,
+  // so that success is never a NULL pointer.
+  char *memory = static_cast<char *>(std::calloc(size > 0 ? static_cast<size_t>(size) : 1, 1));
+  if (memory == nullptr) {
+    host::raise_no_memory();
+    return nullptr;
+  }
+  return host::new_legacy_buffer({nullptr, memory, true, {0, size}, false});
+}
