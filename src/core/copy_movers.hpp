@@ -1,6 +1,7 @@
 // Item movers of the copy engine (internal, not installed): loops and SSE2 register
 // transposes that move items of N bytes (0: any size, given at run time). They know nothing of
-// plans; copy_kernels.cpp calls them.
+// plans; copy_kernels_impl.hpp calls them, once per CPU level (in that level's namespace, see
+// there).
 //
 // Assumptions: every address they are given holds an item of the view (the planner and the
 // kernels did the bounds); source and destination bytes are disjoint.
@@ -12,11 +13,11 @@
 
 #include "layout.hpp"
 
-#if defined(__SSE2__)
+#if PYBUFFER_KERNEL_SIMD
 #include <emmintrin.h>
 #endif
 
-namespace pybuffer::core::engine {
+namespace pybuffer::core::engine::PYBUFFER_KERNEL_LEVEL {
 
 // Item movers, specialised by item size N (0: any size, given at run time). Items move by
 // memcpy of a constant size: views promise no alignment, and a constant-size memcpy compiles
@@ -39,7 +40,7 @@ struct Square {
   static void move(char *, ssize, const char *, ssize) {}
 };
 
-#if defined(__SSE2__)
+#if PYBUFFER_KERNEL_SIMD
 
 inline __m128i load16(const char *p) {
   return _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
@@ -145,7 +146,7 @@ struct Square<8> {
   }
 };
 
-#endif  // __SSE2__
+#endif  // PYBUFFER_KERNEL_SIMD
 
 /// n items of N bytes (4 or 8) gathered from a stride into packed memory at d, written with
 /// streaming stores 16 bytes at a time once d is 16-byte aligned (the few items before and
@@ -154,9 +155,9 @@ template <std::size_t N>
 void stream_run(char *d, const char *s, ssize sstep, ssize n) {
   static_assert(N == 4 || N == 8, "16-byte stores hold a whole number of items");
   constexpr ssize size = static_cast<ssize>(N);
-  constexpr ssize per_store = 16 / size;
   ssize i = 0;
-#if defined(__SSE2__)
+#if PYBUFFER_KERNEL_SIMD
+  constexpr ssize per_store = 16 / size;
   while (i < n && i < per_store && reinterpret_cast<std::uintptr_t>(d + i * size) % 16 != 0) {
     std::memcpy(d + i * size, s + i * sstep, N);
     ++i;
@@ -179,4 +180,4 @@ void stream_run(char *d, const char *s, ssize sstep, ssize n) {
   for (; i < n; ++i) std::memcpy(d + i * size, s + i * sstep, N);
 }
 
-}  // namespace pybuffer::core::engine
+}  // namespace pybuffer::core::engine::PYBUFFER_KERNEL_LEVEL
