@@ -193,10 +193,11 @@ TEST_P(CopyKernels, ManyShortAxesReversed) {
   }
 }
 
-// Past 8 MiB, transposes and gathers of 4- and 8-byte items write with streaming stores; at a
-// destination alignment that never reaches 16 bytes they must not.
-TEST_P(CopyKernels, LargeCopiesStreamAtEveryDestinationAlignment) {
-  for (ssize align : {ssize{0}, ssize{4}, ssize{8}, ssize{1}}) {
+// Past 8 MiB, transposes and gathers of 4- and 8-byte items write with streaming stores: at
+// a 16-byte aligned destination; at alignment 4, 8-byte items never reach a 16-byte boundary
+// (no streaming) while 4-byte items do after three items (a head, then streaming).
+TEST_P(CopyKernels, LargeCopiesStreamOrNotByDestinationAlignment) {
+  for (ssize align : {ssize{0}, ssize{4}}) {
     const std::vector<ssize> square{1032, 1032};
     const Side src = laid_out(square, 8, {1, 0}, 0);
     const Side dst = laid_out(square, 8, {0, 1}, 0);
