@@ -41,11 +41,18 @@ CpuLevel best_usable() {
   return best;
 }
 
+// The level, chosen on first use. Threads that race here all compute the same level (from
+// the same environment and CPU); an atomic exchange lets exactly one of them print the
+// complaint. (No function-local static: its guard would need the C++ runtime's
+// __cxa_guard_*, which the library does not link.)
+std::atomic<int> chosen{-1};
+std::atomic<bool> complained{false};
+
 CpuLevel choose_from_environment() {
   const char *request = std::getenv("PYBUFFER_CPU");
   const char *complaint = nullptr;
   const CpuLevel level = resolve_cpu_level(request, best_usable(), cpu_level_usable, &complaint);
-  if (complaint != nullptr) {
+  if (complaint != nullptr && !complained.exchange(true)) {
     std::fprintf(stderr,
                  "pybuffer: PYBUFFER_CPU=%s not available (%s; levels: portable, sse2, avx2, "
                  "avx512); using %s\n",
@@ -54,10 +61,11 @@ CpuLevel choose_from_environment() {
   return level;
 }
 
-// The level, chosen on first use (a function-local static: thread-safe, once, so the
-// complaint is printed once).
 CpuLevel chosen_level() {
-  static const CpuLevel level = choose_from_environment();
+  const int known = chosen.load(std::memory_order_acquire);
+  if (known >= 0) return static_cast<CpuLevel>(known);
+  const CpuLevel level = choose_from_environment();
+  chosen.store(static_cast<int>(level), std::memory_order_release);
   return level;
 }
 
