@@ -283,6 +283,31 @@ void define_cases() {
   add_case("ndim16_i4/to", Op::to_contiguous, 4, shape16, f_strides(shape16, 4));
   add_case("ndim16_i4/from", Op::from_contiguous, 4, shape16, f_strides(shape16, 4));
 
+  // Round 2 (issue 14): an 8192 x 8192 one-byte transpose (64 MiB) both ways; 24 dimensions
+  // of extent 2 (16M four-byte items, 64 MiB) Fortran-ordered, to and from C order; odd item
+  // sizes (3 and 12 bytes, 48 MiB each) transposed; and CopyData between two transposed views
+  // of padded 4096 x 4096 arrays whose row pitches differ (neither side contiguous).
+  add_case("transpose8192_i1/to", Op::to_contiguous, 1, {8192, 8192}, {1, 8192})
+      .cpython_iterations = 1;
+  add_case("transpose8192_i1/from", Op::from_contiguous, 1, {8192, 8192}, {1, 8192})
+      .cpython_iterations = 1;
+  const std::vector<ssize> shape24(24, 2);
+  add_case("ndim24_i4/to", Op::to_contiguous, 4, shape24, f_strides(shape24, 4))
+      .cpython_iterations = 1;
+  add_case("ndim24_i4/from", Op::from_contiguous, 4, shape24, f_strides(shape24, 4))
+      .cpython_iterations = 1;
+  add_case("transpose4096_i3/to", Op::to_contiguous, 3, {4096, 4096}, {3, 4096 * 3})
+      .cpython_iterations = 1;
+  add_case("transpose2048_i12/to", Op::to_contiguous, 12, {2048, 2048}, {12, 2048 * 12})
+      .cpython_iterations = 1;
+  {
+    Case &both =
+        add_case("copydata_transposed_both_i4", Op::copy_data, 4, {4096, 4096}, {4, 4100 * 4});
+    both.cpython_iterations = 1;
+    both.dest_strides = {4, 4104 * 4};
+    both.dest = make_view(g_dst, 4, both.shape, both.dest_strides, nullptr);
+  }
+
   // PyMemoryView_GetContiguous of 64 MiB views that are not contiguous: the transpose of a
   // 4096 x 4096 C array of 4-byte items asked for in C order, and the same array asked for
   // in Fortran order (CPython walks both item by item); every other 8-byte item of a 1-D

@@ -14,8 +14,11 @@
 //                   when the destination provably writes each byte once, its strides made
 //                   positive (walking an axis backwards) and sorted, largest first; axes that
 //                   are contiguous with each other on both sides merged; a kernel chosen.
-//   copy_kernels.cpp
+//   copy_kernels_impl.hpp, compiled once per CPU level (copy_kernels_<level>.cpp)
 //     run_plan      that kernel under an odometer over the remaining outer axes.
+//   cpu_level.hpp/.cpp (internal)
+//                   the level's kernels chosen once per process (the CPU's best, or
+//                   PYBUFFER_CPU), and called through a cached pointer.
 //   copy_movers.hpp (internal)
 //                   item loops, SSE2 register transposes and streaming stores for the kernels.
 //

@@ -1,6 +1,7 @@
 // Item movers of the copy engine (internal, not installed): loops and SSE2 register
 // transposes that move items of N bytes (0: any size, given at run time). They know nothing of
-// plans; copy_kernels.cpp calls them.
+// plans; copy_kernels_impl.hpp calls them, once per CPU level (in that level's namespace, see
+// there).
 //
 // Assumptions: every address they are given holds an item of the view (the planner and the
 // kernels did the bounds); source and destination bytes are disjoint.
@@ -12,11 +13,11 @@
 
 #include "layout.hpp"
 
-#if defined(__SSE2__)
+#if PYBUFFER_KERNEL_SIMD
 #include <emmintrin.h>
 #endif
 
-namespace pybuffer::core::engine {
+namespace pybuffer::core::engine::PYBUFFER_KERNEL_LEVEL {
 
 // Item movers, specialised by item size N (0: any size, given at run time). Items move by
 // memcpy of a constant size: views promise no alignment, and a constant-size memcpy compiles
@@ -39,7 +40,7 @@ struct Square {
   static void move(char *, ssize, const char *, ssize) {}
 };
 
-#if defined(__SSE2__)
+#if PYBUFFER_KERNEL_SIMD
 
 inline __m128i load16(const char *p) {
   return _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
@@ -55,39 +56,23 @@ inline __m128i load4(const char *p) {
   std::memcpy(&value, p, sizeof value);
   return _mm_cvtsi32_si128(value);
 }
-inline void store8(char *p, __m128i v) {
-  _mm_storel_epi64(reinterpret_cast<__m128i *>(p), v);
-}
-// The upper 8 bytes of v, stored (movhps would need a double *, which may be misaligned).
-inline void store8_high(char *p, __m128i v) {
-  store8(p, _mm_unpackhi_epi64(v, v));
-}
-
-// 8 x 8 one-byte items: rows interleaved bytewise, then by pairs, then by quads.
+// 16 x 16 one-byte items: four rounds of interleaving row i bytewise with row i + 8 (row 2i
+// the low halves, row 2i + 1 the high ones); after log2(16) rounds each row holds one column.
 template <>
 struct Square<1> {
-  static constexpr int k = 8;
+  static constexpr int k = 16;
   static void move(char *d, ssize dp, const char *s, ssize sp) {
-    const __m128i a0 = _mm_unpacklo_epi8(load8(s), load8(s + sp));
-    const __m128i a1 = _mm_unpacklo_epi8(load8(s + 2 * sp), load8(s + 3 * sp));
-    const __m128i a2 = _mm_unpacklo_epi8(load8(s + 4 * sp), load8(s + 5 * sp));
-    const __m128i a3 = _mm_unpacklo_epi8(load8(s + 6 * sp), load8(s + 7 * sp));
-    const __m128i b0 = _mm_unpacklo_epi16(a0, a1);  // columns 0-3 of rows 0-3
-    const __m128i b1 = _mm_unpackhi_epi16(a0, a1);  // columns 4-7 of rows 0-3
-    const __m128i b2 = _mm_unpacklo_epi16(a2, a3);  // columns 0-3 of rows 4-7
-    const __m128i b3 = _mm_unpackhi_epi16(a2, a3);  // columns 4-7 of rows 4-7
-    const __m128i c0 = _mm_unpacklo_epi32(b0, b2);  // columns 0 and 1, complete
-    const __m128i c1 = _mm_unpackhi_epi32(b0, b2);
-    const __m128i c2 = _mm_unpacklo_epi32(b1, b3);
-    const __m128i c3 = _mm_unpackhi_epi32(b1, b3);
-    store8(d, c0);
-    store8_high(d + dp, c0);
-    store8(d + 2 * dp, c1);
-    store8_high(d + 3 * dp, c1);
-    store8(d + 4 * dp, c2);
-    store8_high(d + 5 * dp, c2);
-    store8(d + 6 * dp, c3);
-    store8_high(d + 7 * dp, c3);
+    __m128i x[16];
+    for (int r = 0; r < 16; ++r) x[r] = load16(s + r * sp);
+    for (int round = 0; round < 4; ++round) {
+      __m128i y[16];
+      for (int i = 0; i < 8; ++i) {
+        y[2 * i] = _mm_unpacklo_epi8(x[i], x[i + 8]);
+        y[2 * i + 1] = _mm_unpackhi_epi8(x[i], x[i + 8]);
+      }
+      for (int r = 0; r < 16; ++r) x[r] = y[r];
+    }
+    for (int r = 0; r < 16; ++r) store16(d + r * dp, x[r]);
   }
 };
 
@@ -145,7 +130,7 @@ struct Square<8> {
   }
 };
 
-#endif  // __SSE2__
+#endif  // PYBUFFER_KERNEL_SIMD
 
 /// n items of N bytes (4 or 8) gathered from a stride into packed memory at d, written with
 /// streaming stores 16 bytes at a time once d is 16-byte aligned (the few items before and
@@ -154,9 +139,9 @@ template <std::size_t N>
 void stream_run(char *d, const char *s, ssize sstep, ssize n) {
   static_assert(N == 4 || N == 8, "16-byte stores hold a whole number of items");
   constexpr ssize size = static_cast<ssize>(N);
-  constexpr ssize per_store = 16 / size;
   ssize i = 0;
-#if defined(__SSE2__)
+#if PYBUFFER_KERNEL_SIMD
+  constexpr ssize per_store = 16 / size;
   while (i < n && i < per_store && reinterpret_cast<std::uintptr_t>(d + i * size) % 16 != 0) {
     std::memcpy(d + i * size, s + i * sstep, N);
     ++i;
@@ -179,4 +164,4 @@ void stream_run(char *d, const char *s, ssize sstep, ssize n) {
   for (; i < n; ++i) std::memcpy(d + i * size, s + i * sstep, N);
 }
 
-}  // namespace pybuffer::core::engine
+}  // namespace pybuffer::core::engine::PYBUFFER_KERNEL_LEVEL

@@ -1,6 +1,7 @@
 // The strided halves of CPython's three copy operations (copy.hpp has their one-block
 // halves): each validates its views into Geometry scratch, then runs the engine.
 #include "copy.hpp"
+#include "packed_memory.hpp"
 
 namespace pybuffer::core {
 namespace {
@@ -26,7 +27,11 @@ namespace detail {
 Status to_contiguous_strided(char *dest, const View &view, char order) {
   Geometry geometry;
   const Status status = check_geometry(view, geometry);
-  if (status.ok()) gather(dest, geometry, engine_order(order));
+  if (!status.ok()) return status;
+  // Every byte of dest is written: a large fresh destination (a new bytes object) is cheaper
+  // populated in one call than faulted in page by page.
+  populate_destination(dest, static_cast<std::size_t>(view.len));
+  gather(dest, geometry, engine_order(order));
   return status;
 }
 

@@ -1,6 +1,6 @@
 // The planner of the copy engine (internal, not installed): a direct (suboffset-free) box of
 // the index space normalised into a Plan, and the kernel that runs it. copy.cpp plans each
-// box, copy_kernels.cpp runs plans, and the unit suite checks the planner's choices.
+// box, copy_kernels_<level>.cpp run plans, and the unit suite checks the planner's choices.
 #pragma once
 
 #include "layout.hpp"
@@ -48,7 +48,7 @@ struct Box {
 inline constexpr ssize table_capacity = 64;
 
 // ---------------------------------------------------------------------------------------------
-// Planning (copy_plan.cpp) and running (copy_kernels.cpp).
+// Planning (copy_plan.cpp) and running (copy_kernels_impl.hpp per level, cpu_level.cpp).
 
 /// Normalises dimensions [first, box.ndim) of a box into `plan`: extent-1 dimensions dropped;
 /// when the destination provably writes each byte once, its strides made positive (an axis

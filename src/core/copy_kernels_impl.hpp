@@ -1,5 +1,18 @@
 // Running a plan (copy_plan.hpp): the odometer over the outer axes and the kernels for the
 // innermost ones (item, block, run, table, tile), each specialised by item size.
+//
+// Included once by each copy_kernels_<level>.cpp, which defines first
+//   PYBUFFER_KERNEL_LEVEL  the level's namespace (portable, sse2, avx2, avx512), and
+//   PYBUFFER_KERNEL_SIMD   0 for plain C++, else 1 (SSE2 intrinsics; the file's own compiler
+//                          flags say which wider instructions the compiler may add).
+// Everything here lives in that namespace (the kernels in an anonymous one inside it), so no
+// inline function compiled for one level can be merged by the linker into another level.
+#pragma once
+
+#if !defined(PYBUFFER_KERNEL_LEVEL) || !defined(PYBUFFER_KERNEL_SIMD)
+#error "include copy_kernels_impl.hpp from a copy_kernels_<level>.cpp only"
+#endif
+
 #include <cstdint>
 #include <cstring>
 
@@ -7,7 +20,7 @@
 #include "copy_movers.hpp"
 #include "copy_plan.hpp"
 
-namespace pybuffer::core::engine {
+namespace pybuffer::core::engine::PYBUFFER_KERNEL_LEVEL {
 namespace {
 
 /// Steps an odometer over the axes [first, last] (the last fastest) to its next index, moving
@@ -55,7 +68,7 @@ constexpr ssize tile_edge(ssize itemsize) {
   return itemsize <= 2 ? 64 / itemsize : itemsize <= 8 ? 32 : 16;
 }
 
-#if defined(__SSE2__)
+#if PYBUFFER_KERNEL_SIMD
 // A whole tile of packed rows on both sides, through a local buffer: the source's tile rows
 // are read whole (k of them at a time, every line used up before the next), transposed into
 // the buffer, and the buffer's rows written whole to the destination, so no line of either
@@ -293,10 +306,10 @@ void run_plan(const Plan &plan, char *dbase, const char *sbase) {
     default:
       run_kernel<0>(plan, d, s);
   }
-#if defined(__SSE2__)
+#if PYBUFFER_KERNEL_SIMD
   // Streaming stores are weakly ordered: fence them before anything else is written.
   if (plan.stream) _mm_sfence();
 #endif
 }
 
-}  // namespace pybuffer::core::engine
+}  // namespace pybuffer::core::engine::PYBUFFER_KERNEL_LEVEL

@@ -1,0 +1,279 @@
+// The copy kernels at every CPU level this build has (src/core/cpu_level.hpp), called directly
+// (not through the level the process chose), at their edges: every alignment 0..63 of either
+// side, tails of every length, extents 1..33, odd item sizes, and the streaming path. Each
+// expected image comes from a naive loop over the index space (one memcpy per item), applied
+// to a copy of the destination's bytes: every byte outside the copied items must stay as it
+// was. A level this CPU lacks is skipped (named so by gtest), never passed.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "core/copy_plan.hpp"
+#include "core/cpu_level.hpp"
+
+namespace pybuffer::unit {
+namespace {
+
+using core::ssize;
+using core::engine::CpuLevel;
+
+/// One side of a 2- or more-dimensional layout: strides and how many bytes it spans.
+struct Side {
+  std::vector<ssize> strides;
+  ssize span;  // bytes from the first item's first byte past the last item's last byte
+};
+
+/// A side of `shape` whose axes are laid out packed in the order `fastest_first` (axis
+/// indices, fastest first), each axis's stride padded by `pad` bytes beyond packing.
+Side laid_out(const std::vector<ssize> &shape, ssize itemsize,
+              const std::vector<int> &fastest_first, ssize pad) {
+  Side side{std::vector<ssize>(shape.size()), 0};
+  ssize step = itemsize;
+  for (int axis : fastest_first) {
+    side.strides[axis] = step;
+    step = step * shape[axis] + pad;
+  }
+  ssize last = 0;
+  for (std::size_t i = 0; i < shape.size(); ++i) last += (shape[i] - 1) * side.strides[i];
+  side.span = last + itemsize;
+  return side;
+}
+
+/// The first-principles copy: every index in C order, one item at a time.
+void naive_copy(const std::vector<ssize> &shape, ssize itemsize, char *d, const Side &dst,
+                const char *s, const Side &src) {
+  std::vector<ssize> index(shape.size(), 0);
+  const int ndim = static_cast<int>(shape.size());
+  while (true) {
+    ssize doff = 0;
+    ssize soff = 0;
+    for (int i = 0; i < ndim; ++i) {
+      doff += index[i] * dst.strides[i];
+      soff += index[i] * src.strides[i];
+    }
+    std::memcpy(d + doff, s + soff, static_cast<std::size_t>(itemsize));
+    int k = ndim - 1;
+    while (k >= 0 && ++index[k] == shape[k]) index[k--] = 0;
+    if (k < 0) return;
+  }
+}
+
+/// A buffer of `size` bytes plus at least 64 bytes either side, all set to a pattern that differs
+/// from the source's, the view placed `align` bytes past a 64-byte boundary.
+struct Buffer {
+  std::vector<char> bytes;
+  char *view;
+  Buffer(ssize size, ssize align, unsigned seed) : bytes(static_cast<std::size_t>(size + 256)) {
+    const auto address = reinterpret_cast<std::uintptr_t>(bytes.data()) + 64;
+    view = bytes.data() + 64 + (64 - address % 64) % 64 + align;
+    // The pattern is a function of the position relative to the view.
+    const ssize start = bytes.data() - view;
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+      bytes[i] = static_cast<char>(((start + static_cast<ssize>(i)) * 131 + seed) >> 1);
+    }
+  }
+};
+
+/// Copies one layout at `level` through make_plan and that level's run_plan; the whole
+/// destination buffer (guards included) must equal the naive copy's.
+::testing::AssertionResult copies_exactly(CpuLevel level, const std::vector<ssize> &shape,
+                                          ssize itemsize, const Side &dst, ssize dalign,
+                                          const Side &src, ssize salign) {
+  Buffer from(src.span, salign, 7);
+  Buffer to(dst.span, dalign, 99);
+  Buffer expected(dst.span, dalign, 99);
+  naive_copy(shape, itemsize, expected.view, dst, from.view, src);
+  core::engine::Plan plan;
+  const core::engine::Box box{static_cast<int>(shape.size()), core::engine::origin, shape.data(),
+                              'C'};
+  core::engine::make_plan(box, 0, itemsize, dst.strides.data(), src.strides.data(), plan);
+  core::engine::run_plan_of(level)(plan, to.view, from.view);
+  // The view and 64 guard bytes either side (the two buffers may be placed differently).
+  const char *got = to.view - 64;
+  const char *want = expected.view - 64;
+  for (ssize i = 0; i < dst.span + 128; ++i) {
+    if (got[i] != want[i]) {
+      return ::testing::AssertionFailure()
+             << "first wrong byte at " << i - 64 << " from the view's start (kernel "
+             << static_cast<int>(plan.kernel) << ")";
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+class CopyKernels : public ::testing::TestWithParam<CpuLevel> {
+ protected:
+  void SetUp() override {
+    if (!core::engine::cpu_level_usable(GetParam())) {
+      GTEST_SKIP() << "not run: level " << core::engine::cpu_level_name(GetParam())
+                   << " is not available in this build or on this CPU";
+    }
+  }
+  CpuLevel level() const { return GetParam(); }
+};
+
+constexpr ssize item_sizes[] = {1, 2, 3, 4, 8, 12, 16};
+
+// Transposes (C-ordered source, Fortran-ordered destination) of every extent pair 1..33,
+// every item size; the two sides' alignments cycle through 0..63 as the extents change.
+TEST_P(CopyKernels, TransposesOfExtentsOneToThirtyThree) {
+  for (ssize itemsize : item_sizes) {
+    for (ssize ni = 1; ni <= 33; ++ni) {
+      for (ssize nj = 1; nj <= 33; ++nj) {
+        const std::vector<ssize> shape{ni, nj};
+        const Side src = laid_out(shape, itemsize, {1, 0}, 0);
+        const Side dst = laid_out(shape, itemsize, {0, 1}, 0);
+        const ssize dalign = (ni * 7 + nj) % 64;
+        const ssize salign = (ni + nj * 5) % 64;
+        ASSERT_TRUE(copies_exactly(level(), shape, itemsize, dst, dalign, src, salign))
+            << ni << " x " << nj << ", item " << itemsize;
+      }
+    }
+  }
+}
+
+// Whole register-transposed tiles (64 x 64 one-byte items and the like) with tails of 1..7
+// items on both axes, at every alignment 0..63 of the destination and of the source.
+TEST_P(CopyKernels, WholeTilesAtEveryAlignment) {
+  for (ssize itemsize : {ssize{1}, ssize{2}, ssize{4}, ssize{8}}) {
+    const ssize edge = itemsize <= 2 ? 64 / itemsize : 32;
+    for (ssize align = 0; align < 64; ++align) {
+      const ssize tail_i = align % 8;
+      const ssize tail_j = (align / 8) % 8;
+      const std::vector<ssize> shape{2 * edge + tail_i, edge + tail_j};
+      const Side src = laid_out(shape, itemsize, {1, 0}, 0);
+      const Side dst = laid_out(shape, itemsize, {0, 1}, 0);
+      ASSERT_TRUE(copies_exactly(level(), shape, itemsize, dst, align, src, 0))
+          << "destination alignment " << align << ", item " << itemsize;
+      ASSERT_TRUE(copies_exactly(level(), shape, itemsize, dst, 0, src, align))
+          << "source alignment " << align << ", item " << itemsize;
+    }
+  }
+}
+
+// Strided runs (every other item gathered into packed memory, and scattered back) of every
+// length 1..33 at every alignment of the packed side.
+TEST_P(CopyKernels, StridedRunsOfEveryLengthAndAlignment) {
+  for (ssize itemsize : item_sizes) {
+    for (ssize n = 1; n <= 33; ++n) {
+      const std::vector<ssize> shape{3, n};
+      const Side packed = laid_out(shape, itemsize, {1, 0}, 0);
+      Side strided{{2 * itemsize * n + itemsize, 2 * itemsize}, 0};
+      strided.span = 2 * strided.strides[0] + (n - 1) * strided.strides[1] + itemsize;
+      for (ssize align = 0; align < 64; align += n % 2 == 0 ? 1 : 9) {
+        ASSERT_TRUE(copies_exactly(level(), shape, itemsize, packed, align, strided, 0))
+            << "gather of " << n << ", item " << itemsize << ", alignment " << align;
+        ASSERT_TRUE(copies_exactly(level(), shape, itemsize, strided, 0, packed, align))
+            << "scatter of " << n << ", item " << itemsize << ", alignment " << align;
+      }
+    }
+  }
+}
+
+// Many short axes (the table kernel and its regrouping): 12 axes of extent 2 (and 3 on some)
+// reversed between the sides, for every item size.
+TEST_P(CopyKernels, ManyShortAxesReversed) {
+  for (ssize itemsize : item_sizes) {
+    for (ssize three = 0; three < 3; ++three) {
+      std::vector<ssize> shape(12, 2);
+      for (ssize k = 0; k < three; ++k) shape[static_cast<std::size_t>(k * 5)] = 3;
+      std::vector<int> c_order;
+      std::vector<int> f_order;
+      for (int k = 11; k >= 0; --k) c_order.push_back(k);
+      for (int k = 0; k < 12; ++k) f_order.push_back(k);
+      const Side src = laid_out(shape, itemsize, c_order, 0);
+      const Side dst = laid_out(shape, itemsize, f_order, 0);
+      ASSERT_TRUE(copies_exactly(level(), shape, itemsize, dst, three * 3, src, 0))
+          << "item " << itemsize << ", " << three << " axes of 3";
+    }
+  }
+}
+
+// Past 8 MiB, transposes and gathers of 4- and 8-byte items write with streaming stores: at
+// a 16-byte aligned destination; at alignment 4, 8-byte items never reach a 16-byte boundary
+// (no streaming) while 4-byte items do after three items (a head, then streaming).
+TEST_P(CopyKernels, LargeCopiesStreamOrNotByDestinationAlignment) {
+  for (ssize align : {ssize{0}, ssize{4}}) {
+    const std::vector<ssize> square{1032, 1032};
+    const Side src = laid_out(square, 8, {1, 0}, 0);
+    const Side dst = laid_out(square, 8, {0, 1}, 0);
+    ASSERT_TRUE(copies_exactly(level(), square, 8, dst, align, src, 0))
+        << "transpose, alignment " << align;
+    const std::vector<ssize> rows{2, 1 << 20};
+    const Side packed = laid_out(rows, 4, {1, 0}, 0);
+    const Side strided = laid_out(rows, 4, {0, 1}, 0);  // a stride of 2 items along the rows
+    ASSERT_TRUE(copies_exactly(level(), rows, 4, packed, align, strided, 0))
+        << "gather, alignment " << align;
+  }
+}
+
+std::string level_name(const ::testing::TestParamInfo<CpuLevel> &info) {
+  return core::engine::cpu_level_name(info.param);
+}
+
+INSTANTIATE_TEST_SUITE_P(Levels, CopyKernels,
+                         ::testing::Values(CpuLevel::portable, CpuLevel::sse2, CpuLevel::avx2,
+                                           CpuLevel::avx512),
+                         level_name);
+
+// PYBUFFER_CPU's resolution, on made-up sets of usable levels.
+bool up_to_avx2(CpuLevel level) {
+  return level <= CpuLevel::avx2;
+}
+bool portable_only(CpuLevel level) {
+  return level == CpuLevel::portable;
+}
+
+TEST(CpuLevel, RequestsResolveToTheLevelOrTheBestBelowIt) {
+  const char *complaint = "unset";
+  EXPECT_EQ(core::engine::resolve_cpu_level(nullptr, CpuLevel::avx2, up_to_avx2, &complaint),
+            CpuLevel::avx2);
+  EXPECT_EQ(complaint, nullptr);
+  EXPECT_EQ(core::engine::resolve_cpu_level("", CpuLevel::avx2, up_to_avx2, &complaint),
+            CpuLevel::avx2);
+  EXPECT_EQ(complaint, nullptr);
+  EXPECT_EQ(core::engine::resolve_cpu_level("sse2", CpuLevel::avx2, up_to_avx2, &complaint),
+            CpuLevel::sse2);
+  EXPECT_EQ(complaint, nullptr);
+  EXPECT_EQ(core::engine::resolve_cpu_level("portable", CpuLevel::avx2, up_to_avx2, &complaint),
+            CpuLevel::portable);
+  EXPECT_EQ(complaint, nullptr);
+  EXPECT_EQ(core::engine::resolve_cpu_level("avx512", CpuLevel::avx2, up_to_avx2, &complaint),
+            CpuLevel::avx2);
+  EXPECT_NE(complaint, nullptr);
+  EXPECT_EQ(core::engine::resolve_cpu_level("avx2", CpuLevel::portable, portable_only, &complaint),
+            CpuLevel::portable);
+  EXPECT_NE(complaint, nullptr);
+  EXPECT_EQ(core::engine::resolve_cpu_level("AVX2", CpuLevel::avx2, up_to_avx2, &complaint),
+            CpuLevel::avx2);
+  EXPECT_NE(complaint, nullptr);
+}
+
+// The process's level is the one PYBUFFER_CPU asks for when this machine has it (the unit
+// suite runs once per level with it set, see tests/unit/CMakeLists.txt), else the best level.
+TEST(CpuLevel, TheProcessRunsTheLevelAskedFor) {
+  const char *request = std::getenv("PYBUFFER_CPU");
+  const CpuLevel active = core::engine::active_cpu_level();
+  EXPECT_TRUE(core::engine::cpu_level_usable(active));
+  if (request == nullptr || request[0] == '\0') {
+    for (int k = static_cast<int>(active) + 1; k < core::engine::cpu_level_count; ++k) {
+      EXPECT_FALSE(core::engine::cpu_level_usable(static_cast<CpuLevel>(k)))
+          << "a better level than " << core::engine::cpu_level_name(active) << " is usable";
+    }
+    return;
+  }
+  for (int k = 0; k < core::engine::cpu_level_count; ++k) {
+    const auto level = static_cast<CpuLevel>(k);
+    if (std::string(request) == core::engine::cpu_level_name(level) &&
+        core::engine::cpu_level_usable(level)) {
+      EXPECT_EQ(active, level);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace pybuffer::unit
