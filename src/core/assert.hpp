@@ -7,15 +7,11 @@
 
 #if defined(PYBUFFER_ASSERTIONS)
 
-#include <cstdio>
-#include <cstdlib>
-
 namespace pybuffer::core::detail {
-[[noreturn, gnu::cold, gnu::noinline]] inline void assertion_failed(const char *file, int line,
-                                                                    const char *condition) {
-  std::fprintf(stderr, "%s:%d: pybuffer assertion failed: %s\n", file, line, condition);
-  std::abort();
-}
+// Out of line, in assert.cpp, compiled for the baseline CPU: an inline definition would be
+// emitted by every kernel file too, and the linker could keep one built with AVX flags.
+[[noreturn, gnu::cold, gnu::noinline]] void assertion_failed(const char *file, int line,
+                                                             const char *condition);
 }  // namespace pybuffer::core::detail
 
 #define PYBUFFER_ASSERT(condition)    \
