@@ -115,6 +115,7 @@ void exporter_dealloc(PyObject *self) {
   decref(reinterpret_cast<PyObject *>(type));
 }
 
+// Py_bf_getbuffer first: a host whose PyType_FromSpec does not take it is given the rest.
 PyType_Slot exporter_slots[] = {
     {Py_bf_getbuffer, reinterpret_cast<void *>(&exporter_getbuffer)},
     {Py_tp_new, reinterpret_cast<void *>(&exporter_new)},
@@ -124,6 +125,8 @@ PyType_Slot exporter_slots[] = {
 
 PyType_Spec exporter_spec = {"pybuffer.memory", static_cast<int>(sizeof(Exporter)), 0,
                              Py_TPFLAGS_DEFAULT, exporter_slots};
+PyType_Spec exporter_spec_without_buffer = {"pybuffer.memory", static_cast<int>(sizeof(Exporter)),
+                                            0, Py_TPFLAGS_DEFAULT, exporter_slots + 1};
 
 // Made at first use under the GIL. Two threads can only both make it if PyType_FromSpec
 // released the GIL; then one type is simply never used.
@@ -132,7 +135,14 @@ std::atomic<PyTypeObject *> exporter_type{nullptr};
 PyTypeObject *get_exporter_type(const Interpreter &py) {
   PyTypeObject *type = exporter_type.load(std::memory_order_acquire);
   if (type != nullptr) return type;
-  type = reinterpret_cast<PyTypeObject *>(py.PyType_FromSpec(&exporter_spec));
+  if (profile::type_spec_takes_buffer_slots(py.version_hex)) {
+    type = reinterpret_cast<PyTypeObject *>(py.PyType_FromSpec(&exporter_spec));
+  } else {
+    type = reinterpret_cast<PyTypeObject *>(py.PyType_FromSpec(&exporter_spec_without_buffer));
+    if (type == nullptr) return nullptr;
+    PYBUFFER_ASSERT(type->tp_as_buffer != nullptr);
+    type->tp_as_buffer->bf_getbuffer = &exporter_getbuffer;
+  }
   if (type != nullptr) exporter_type.store(type, std::memory_order_release);
   return type;
 }
