@@ -15,11 +15,17 @@
 #include <vector>
 #endif
 
+#if PY_VERSION_HEX >= 0x03070000 && PY_VERSION_HEX < 0x03080000
+// 3.7's python.c main (it decodes the arguments, UTF-8 mode included): exported by libpython,
+// declared only for the core's own build.
+extern "C" int _Py_UnixMain(int argc, char **argv);
+#endif
+
 int main(int argc, char **argv) {
 #if PY_VERSION_HEX >= 0x03080000
   return Py_BytesMain(argc, argv);
 #elif PY_VERSION_HEX >= 0x03070000
-  return _Py_UnixMain(argc, argv);  // 3.7's python.c main, named Py_BytesMain from 3.8
+  return _Py_UnixMain(argc, argv);
 #else
   // 3.6's main takes wide arguments, decoded with the user's locale as its python.c does.
   const char *current = std::setlocale(LC_ALL, nullptr);
