@@ -1,4 +1,4 @@
-# Finds the shared CPython builds (3.9-3.13) this machine has, to run the host-dependent
+# Finds the shared CPython builds (3.6-3.13) this machine has, to run the host-dependent
 # tests once per interpreter. Always includes the Python3 found by FindPython3; adds every
 # python3.X on PATH, the distribution's python3 and python3.X (in the bin directories of
 # CMAKE_SYSTEM_PREFIX_PATH, whatever PATH says) and, when pyenv is installed, each of its
@@ -10,9 +10,9 @@
 #   PYBUFFER_HOST_<id>_INCLUDE_DIR  directory holding Python.h
 #   PYBUFFER_HOST_<id>_LIBRARY      real path of libpython
 #   PYBUFFER_HOST_<id>_EXECUTABLE   the interpreter
-#   PYBUFFER_HOSTS_MISSING          minor versions of 3.9-3.13 with no shared build found
+#   PYBUFFER_HOSTS_MISSING          minor versions of 3.6-3.13 with no shared build found
 include_guard(GLOBAL)
-set(PYBUFFER_HOST_MINORS 9 10 11 12 13)
+set(PYBUFFER_HOST_MINORS 6 7 8 9 10 11 12 13)
 
 function(_pybuffer_probe executable)
   execute_process(COMMAND "${executable}" "${PROJECT_SOURCE_DIR}/cmake/pybuffer_probe_host.py"
@@ -34,7 +34,7 @@ function(_pybuffer_probe executable)
   if(NOT shared OR free_threaded OR library STREQUAL "" OR NOT EXISTS "${include_dir}/Python.h")
     return()
   endif()
-  if(version VERSION_LESS 3.9 OR version VERSION_GREATER_EQUAL 3.14)
+  if(version VERSION_LESS 3.6 OR version VERSION_GREATER_EQUAL 3.14)
     return()
   endif()
   if(library IN_LIST _PYBUFFER_SEEN_LIBRARIES)

@@ -80,7 +80,7 @@ set(CPACK_DEBIAN_RUNTIME_DESCRIPTION
 pybuffer provides the fifteen buffer-protocol functions of CPython's C API
 (PyObject_GetBuffer, PyBuffer_Release, PyBuffer_ToContiguous, ...) with
 CPython's ABI, under CPython's names and as pybuffer_ twins. One build serves
-CPython 3.9 to 3.13 hosts: linked ahead of libpython in an embedding host,
+CPython 3.6 to 3.13 hosts: linked ahead of libpython in an embedding host,
 preloaded into an interpreter, or vendored into an extension module.
 .
 This package contains the shared library.")

@@ -1,5 +1,5 @@
 /* Vendoring: an extension module that carries its own copy of pybuffer (libpybuffer.a) and
- * calls the pybuffer_ twins, so that it gets pybuffer's behaviour under any CPython 3.9-3.13
+ * calls the pybuffer_ twins, so that it gets pybuffer's behaviour under any CPython 3.6-3.13
  * without replacing the interpreter's functions. Linked with --exclude-libs,ALL, it exports
  * only PyInit_vendored_example. Built and imported by the docs.example.vendoring test. */
 #define PY_SSIZE_T_CLEAN

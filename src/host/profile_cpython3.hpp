@@ -66,6 +66,14 @@ inline bool rejects_read_write_flags(unsigned long version_hex) {
   return version_hex >= 0x030D0000UL;
 }
 
+/// PyType_FromSpec takes the buffer slots (Py_bf_getbuffer) from 3.9 on. Before, the host's
+/// slot table maps them to offset 0 (the type's own reference count): a heap type's buffer
+/// slots are then set in its tp_as_buffer, which PyType_FromSpec points at the heap type's own
+/// PyBufferProcs on every 3.x.
+inline bool type_spec_takes_buffer_slots(unsigned long version_hex) {
+  return version_hex >= 0x03090000UL;
+}
+
 /// struct knows the complex codes 'F' and 'D' from 3.14 on.
 inline bool struct_has_complex_codes(unsigned long version_hex) {
   return version_hex >= 0x030E0000UL;

@@ -82,6 +82,11 @@ inline constexpr bool memoryview_exports_readonly = false;
 /// CPython's memoryview makes them itself (init_strides_from_shape).
 inline constexpr bool memoryview_needs_strides = true;
 
+/// PyType_FromSpec takes the buffer slots (Py_bf_getbuffer), as CPython 3.9's does.
+inline bool type_spec_takes_buffer_slots(unsigned long) {
+  return true;
+}
+
 /// 3.9's struct has no complex codes 'F' and 'D'.
 inline bool struct_has_complex_codes(unsigned long) {
   return false;

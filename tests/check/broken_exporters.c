@@ -273,13 +273,15 @@ PyMODINIT_FUNC PyInit_pybuffer_check_broken(void) {
   if (exporters == NULL) goto error;
   for (int i = 0; i < BUG_COUNT; ++i) {
     PyType_Slot slots[] = {
-        {Py_tp_new, (void *)exporter_new},
-        {Py_tp_dealloc, (void *)exporter_dealloc},
-        {Py_tp_getset, exporter_getset},
-        {Py_tp_doc, (void *)type_info[i].doc},
-        {Py_bf_getbuffer, (void *)exporter_getbuffer},
-        {Py_bf_releasebuffer, (void *)exporter_releasebuffer},
-        {0, NULL},
+      {Py_tp_new, (void *)exporter_new},
+      {Py_tp_dealloc, (void *)exporter_dealloc},
+      {Py_tp_getset, exporter_getset},
+      {Py_tp_doc, (void *)type_info[i].doc},
+#if PY_VERSION_HEX >= 0x03090000
+      {Py_bf_getbuffer, (void *)exporter_getbuffer},
+      {Py_bf_releasebuffer, (void *)exporter_releasebuffer},
+#endif
+      {0, NULL},
     };
     /* Static: CPython before 3.12 keeps spec->name itself as tp_name. */
     static char qualified[BUG_COUNT][64];
@@ -292,9 +294,14 @@ PyMODINIT_FUNC PyInit_pybuffer_check_broken(void) {
     };
     types[i] = (PyTypeObject *)PyType_FromSpec(&spec);
     if (types[i] == NULL) goto error;
+#if PY_VERSION_HEX < 0x03090000
+    /* Type specs take buffer slots from 3.9; before, a heap type's own PyBufferProcs. */
+    types[i]->tp_as_buffer->bf_getbuffer = exporter_getbuffer;
+    types[i]->tp_as_buffer->bf_releasebuffer = exporter_releasebuffer;
+#endif
     if (PyModule_AddObject(module, type_info[i].name, (PyObject *)types[i]) < 0) goto error;
     Py_INCREF(types[i]); /* PyModule_AddObject stole one; the table keeps its own */
-    PyObject *instance = PyObject_CallNoArgs((PyObject *)types[i]);
+    PyObject *instance = PyObject_CallObject((PyObject *)types[i], NULL);
     if (instance == NULL) goto error;
     const int failed = PyDict_SetItemString(exporters, type_info[i].name, instance);
     Py_DECREF(instance);

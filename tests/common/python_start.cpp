@@ -20,6 +20,16 @@ bool start_python(const char *program) {
   if (program == nullptr) {
     Py_InitializeEx(0);
   } else {
+#if PY_VERSION_HEX < 0x03080000
+    // No PyConfig before 3.8: the program name is set beforehand and kept for the process.
+    wchar_t *name = Py_DecodeLocale(program, nullptr);
+    if (name == nullptr) {
+      std::fprintf(stderr, "cannot decode the program name %s\n", program);
+      return false;
+    }
+    Py_SetProgramName(name);
+    Py_InitializeEx(0);
+#else
     PyConfig config;
     PyConfig_InitPythonConfig(&config);
     config.install_signal_handlers = 0;
@@ -31,6 +41,7 @@ bool start_python(const char *program) {
                    status.err_msg != nullptr ? status.err_msg : "?");
       return false;
     }
+#endif
   }
   if (!Py_IsInitialized()) {
     std::fprintf(stderr, "the embedded interpreter did not start\n");

@@ -98,11 +98,20 @@ inline int exporter_get_buffer(PyObject *self, Py_buffer *view, int /*flags*/) {
 /// A new exporter (NULL with a Python exception on failure); its layout starts empty.
 inline PyObject *new_exporter() {
   static PyTypeObject *type = [] {
+#if PY_VERSION_HEX >= 0x03090000
     static PyType_Slot slots[] = {{Py_bf_getbuffer, reinterpret_cast<void *>(&exporter_get_buffer)},
                                   {0, nullptr}};
+#else
+    static PyType_Slot slots[] = {{0, nullptr}};
+#endif
     static PyType_Spec spec = {"copy_harness.Exporter", static_cast<int>(sizeof(Exporter)), 0,
                                Py_TPFLAGS_DEFAULT, slots};
-    return reinterpret_cast<PyTypeObject *>(PyType_FromSpec(&spec));
+    auto *made = reinterpret_cast<PyTypeObject *>(PyType_FromSpec(&spec));
+#if PY_VERSION_HEX < 0x03090000
+    // Type specs take buffer slots from 3.9; before, the heap type's own PyBufferProcs.
+    if (made != nullptr) made->tp_as_buffer->bf_getbuffer = &exporter_get_buffer;
+#endif
+    return made;
   }();
   if (type == nullptr) return nullptr;
   return PyType_GenericAlloc(type, 0);

@@ -5,6 +5,8 @@
 #include <limits.h>
 #include <stdlib.h>
 
+#include "host_reference.hpp"
+
 namespace diff {
 namespace {
 
@@ -58,15 +60,28 @@ bool load_apis(std::string *error) {
   g_real.name = "CPython";
   g_ours.name = "pybuffer";
   std::string missing;
-#define DIFF_LOAD_REAL(ret, fn, params, args)                      \
-  g_real.fn = reinterpret_cast<ret(*) params>(dlsym(handle, #fn)); \
-  if (g_real.fn == nullptr) missing += " " #fn;
+#define DIFF_LOAD_REAL(ret, fn, params, args) \
+  g_real.fn = reinterpret_cast<ret(*) params>(dlsym(handle, #fn));
   PYBUFFER_FUNCTIONS(DIFF_LOAD_REAL)
 #undef DIFF_LOAD_REAL
 #define DIFF_LOAD_OURS(ret, fn, params, args) g_ours.fn = &pybuffer_##fn;
   PYBUFFER_FUNCTIONS(DIFF_LOAD_OURS)
 #undef DIFF_LOAD_OURS
   dlclose(handle);  // drops only the reference taken above; libpython stays mapped
+#if PY_VERSION_HEX < 0x03090000
+  // Functions 3.9 added: the host's headers' macro, and 3.9's definition run on the host's
+  // own struct.calcsize (what 3.9's PyBuffer_SizeFromFormat calls).
+  if (g_real.PyObject_CheckBuffer == nullptr) {
+    g_real.PyObject_CheckBuffer = &pybuffer_test::check_buffer_by_headers;
+  }
+  if (g_real.PyBuffer_SizeFromFormat == nullptr) {
+    g_real.PyBuffer_SizeFromFormat = &pybuffer_test::size_from_format_by_struct;
+  }
+#endif
+#define DIFF_MISSING(ret, fn, params, args) \
+  if (g_real.fn == nullptr) missing += " " #fn;
+  PYBUFFER_FUNCTIONS(DIFF_MISSING)
+#undef DIFF_MISSING
   if (!missing.empty()) {
     *error = g_libpython + " lacks:" + missing;
     return false;

@@ -13,6 +13,13 @@
 
 #include <string>
 
+// Before 3.9, PyObject_CheckBuffer is a macro of the headers (libpython has no such function):
+// it would expand inside real().PyObject_CheckBuffer(...). Its reference answer is the macro
+// itself (pybuffer_test::check_buffer_by_headers).
+#ifdef PyObject_CheckBuffer
+#undef PyObject_CheckBuffer
+#endif
+
 namespace diff {
 
 struct Api {
@@ -23,7 +30,9 @@ struct Api {
 };
 
 /// Fills both tables; returns false (with a reason) when libpython cannot be found or lacks
-/// one of the functions. Must run after Py_InitializeEx and before any test.
+/// one of the functions. A host before 3.9 lacks PyObject_CheckBuffer and
+/// PyBuffer_SizeFromFormat: the real table holds the host's own answers for them
+/// (tests/common/host_reference.hpp). Must run after Py_InitializeEx and before any test.
 bool load_apis(std::string *error);
 
 const Api &real();

@@ -8,8 +8,9 @@ namespace pybuffer::check {
 
 struct BuiltinExporter {
   const char *label;
-  const char *expression;  // evaluated with top-level modules imported automatically
-  const char *module;      // the module it needs beyond the standard library's core, or null
+  const char *expression;   // evaluated with top-level modules imported automatically
+  const char *module;       // the module it needs beyond the standard library's core, or null
+  unsigned long since = 0;  // the first CPython (sys.hexversion) that can make it, 0: every one
 };
 
 extern const BuiltinExporter kBuiltinExporters[];

@@ -154,6 +154,8 @@ PyModuleDef kModule = {PyModuleDef_HEAD_INIT,
 }  // namespace
 }  // namespace pybuffer::check
 
-PyMODINIT_FUNC PyInit__native(void) {
+// Spelled out: PyMODINIT_FUNC makes the symbol visible only from 3.9 on, and the module is
+// built with hidden visibility.
+extern "C" __attribute__((visibility("default"))) PyObject *PyInit__native(void) {
   return PyModule_Create(&pybuffer::check::kModule);
 }

@@ -132,16 +132,29 @@ bool module_available(const char *module) {
   return static_cast<bool>(imported);
 }
 
+// sys.hexversion of the running interpreter.
+unsigned long running_hexversion() {
+  PyObject *hexversion = PySys_GetObject("hexversion");  // borrowed
+  return hexversion != nullptr ? PyLong_AsUnsignedLong(hexversion) : 0;
+}
+
 void resolve_builtins(std::vector<Target> &out) {
+  const unsigned long version = running_hexversion();
   for (int i = 0; i < kBuiltinExporterCount; ++i) {
     const BuiltinExporter &builtin = kBuiltinExporters[i];
-    if (builtin.module != nullptr && !module_available(builtin.module)) {
+    std::string missing;
+    if (builtin.since != 0 && version < builtin.since) {
+      missing = "skipped: this interpreter is older than the method it needs";
+    } else if (builtin.module != nullptr && !module_available(builtin.module)) {
+      missing = std::string("skipped: this interpreter has no ") + builtin.module;
+    }
+    if (!missing.empty()) {
       Target skipped;
       skipped.label = builtin.label;
       skipped.source = "builtin";
       skipped.origin = builtin.expression;
       skipped.skipped = true;
-      skipped.error = std::string("skipped: this interpreter has no ") + builtin.module;
+      skipped.error = missing;
       out.push_back(std::move(skipped));
       continue;
     }

@@ -7,6 +7,40 @@
 // on it as they would on the host's interpreter.
 #include <Python.h>
 
+#if PY_VERSION_HEX < 0x03070000
+#include <clocale>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+#endif
+
+#if PY_VERSION_HEX >= 0x03070000 && PY_VERSION_HEX < 0x03080000
+// 3.7's python.c main (it decodes the arguments, UTF-8 mode included): exported by libpython,
+// declared only for the core's own build.
+extern "C" int _Py_UnixMain(int argc, char **argv);
+#endif
+
 int main(int argc, char **argv) {
+#if PY_VERSION_HEX >= 0x03080000
   return Py_BytesMain(argc, argv);
+#elif PY_VERSION_HEX >= 0x03070000
+  return _Py_UnixMain(argc, argv);
+#else
+  // 3.6's main takes wide arguments, decoded with the user's locale as its python.c does.
+  const char *current = std::setlocale(LC_ALL, nullptr);
+  const std::string saved = current != nullptr ? current : "C";
+  std::setlocale(LC_ALL, "");
+  std::vector<wchar_t *> arguments(static_cast<std::size_t>(argc) + 1, nullptr);
+  for (int i = 0; i < argc; ++i) {
+    arguments[static_cast<std::size_t>(i)] = Py_DecodeLocale(argv[i], nullptr);
+    if (arguments[static_cast<std::size_t>(i)] == nullptr) {
+      std::fprintf(stderr, "Fatal Python error: unable to decode the command line argument #%i\n",
+                   i + 1);
+      return 1;
+    }
+  }
+  std::setlocale(LC_ALL, saved.c_str());
+  return Py_Main(argc, arguments.data());
+#endif
 }
