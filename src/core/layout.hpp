@@ -197,16 +197,24 @@ inline bool strides_are_packed(const View &view) {
 }
 }  // namespace detail
 
+namespace detail {
+// One unsigned compare sends both ndim 0 (nothing to walk) and an ndim out of range off the
+// per-call path; the caller then answers ndim == 0 (contiguous) or not contiguous.
+inline bool ndim_not_walkable(int ndim) {
+  return __builtin_expect(static_cast<unsigned>(ndim) - 1u >= static_cast<unsigned>(max_ndim), 0);
+}
+}  // namespace detail
+
 inline bool is_c_contiguous(const View &view) {
-  if (!ndim_in_range(view.ndim)) return false;
-  if (view.len == 0 || view.strides == nullptr || view.ndim == 0) return true;
+  if (detail::ndim_not_walkable(view.ndim)) return view.ndim == 0;
+  if (view.len == 0 || view.strides == nullptr) return true;
   if (view.shape == nullptr) return false;
   return detail::strides_are_packed<-1>(view);
 }
 
 inline bool is_f_contiguous(const View &view) {
-  if (!ndim_in_range(view.ndim)) return false;
-  if (view.len == 0 || view.ndim == 0) return true;
+  if (detail::ndim_not_walkable(view.ndim)) return view.ndim == 0;
+  if (view.len == 0) return true;
   if (view.strides == nullptr) {
     // Implicitly C-contiguous: also Fortran-contiguous when at most one extent exceeds 1.
     if (view.ndim == 1) return true;
