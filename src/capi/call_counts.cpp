@@ -1,7 +1,5 @@
 #include <pybuffer/pybuffer.h>
 
-#include <pybuffer/legacy.h>
-
 #include "capi/call_counts.hpp"
 
 #include <unistd.h>
@@ -18,7 +16,8 @@ namespace {
 
 const char *const function_names[] = {
 #define PYBUFFER_COUNTER_NAME(ret, name, params, args) #name,
-    PYBUFFER_FUNCTIONS(PYBUFFER_COUNTER_NAME) PYBUFFER_LEGACY_FUNCTIONS(PYBUFFER_COUNTER_NAME)
+    PYBUFFER_FUNCTIONS(PYBUFFER_COUNTER_NAME)
+        PYBUFFER_VARIANT_LEGACY_FUNCTIONS(PYBUFFER_COUNTER_NAME)
 #undef PYBUFFER_COUNTER_NAME
 };
 

@@ -7,11 +7,20 @@
 
 #include <atomic>
 
+// The porting layer's functions (<pybuffer/legacy.h>) are part of every Python 3 variant; 2.7
+// has buffer objects of its own, and its headers define those names.
+#if defined(PYBUFFER_PROFILE_PY27)
+#define PYBUFFER_VARIANT_LEGACY_FUNCTIONS(X)
+#else
+#include <pybuffer/legacy.h>
+#define PYBUFFER_VARIANT_LEGACY_FUNCTIONS(X) PYBUFFER_LEGACY_FUNCTIONS(X)
+#endif
+
 namespace pybuffer::capi {
 
 enum class Function : unsigned char {
 #define PYBUFFER_COUNTER_ENUM(ret, name, params, args) name,
-  PYBUFFER_FUNCTIONS(PYBUFFER_COUNTER_ENUM) PYBUFFER_LEGACY_FUNCTIONS(PYBUFFER_COUNTER_ENUM)
+  PYBUFFER_FUNCTIONS(PYBUFFER_COUNTER_ENUM) PYBUFFER_VARIANT_LEGACY_FUNCTIONS(PYBUFFER_COUNTER_ENUM)
 #undef PYBUFFER_COUNTER_ENUM
       count
 };

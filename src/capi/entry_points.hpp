@@ -5,7 +5,6 @@
 // beneath them), never an exported name, so a host that interposes its own cannot reroute it.
 #pragma once
 
-#include <pybuffer/legacy.h>
 #include <pybuffer/pybuffer.h>
 
 #include "capi/call_counts.hpp"
@@ -14,7 +13,7 @@
 #define PYBUFFER_DECLARE_IMPL(ret, name, params, args) \
   extern "C" __attribute__((visibility("hidden"))) ret pybuffer_impl_##name params;
 PYBUFFER_FUNCTIONS(PYBUFFER_DECLARE_IMPL)
-PYBUFFER_LEGACY_FUNCTIONS(PYBUFFER_DECLARE_IMPL)
+PYBUFFER_VARIANT_LEGACY_FUNCTIONS(PYBUFFER_DECLARE_IMPL)
 #undef PYBUFFER_DECLARE_IMPL
 
 // Publishes pybuffer_impl_<name> under the runtime's name and its pybuffer_ twin as two more

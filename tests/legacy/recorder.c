@@ -359,7 +359,9 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT,
                                     NULL,
                                     NULL,
                                     NULL};
-PyMODINIT_FUNC PYBUFFER_CONCAT(PyInit_, PYBUFFER_LEGACY_MODULE)(void) {
+/* PyMODINIT_FUNC marks the function visible only from 3.9 on. */
+__attribute__((visibility("default"))) PyMODINIT_FUNC PYBUFFER_CONCAT(
+    PyInit_, PYBUFFER_LEGACY_MODULE)(void) {
   return PyModule_Create(&module);
 }
 #else
