@@ -5,12 +5,13 @@
 # answer only when that version is selected.
 #
 # PYBUFFER_BUILD_PY27: AUTO (the default) builds the variant when a shared 2.7 is found; ON
-# requires one; OFF never builds it.
+# requires one; OFF never builds it. The interpreter is looked up whatever the option says:
+# the porting layer's suite (tests/legacy) compares with it too.
 #
 # Defines:
 #   PYBUFFER_PY27_FOUND        TRUE when the variant is built
 #   PYBUFFER_PY27_REASON       why not, when it is not
-#   PYBUFFER_PY27_EXECUTABLE   the python2.7 interpreter
+#   PYBUFFER_PY27_EXECUTABLE   the python2.7 interpreter ("" when none is found)
 #   PYBUFFER_PY27_INCLUDE_DIR  the directory of its Python.h
 #   PYBUFFER_PY27_LIBRARY      its libpython2.7 (real path)
 include_guard(GLOBAL)
@@ -41,40 +42,42 @@ function(_pybuffer_probe_py27 executable out)
   endif()
 endfunction()
 
+set(PYBUFFER_PY27_EXECUTABLE "")
+set(_candidates "")
+find_program(_py27_on_path NAMES python2.7 python2 NO_CACHE)
+if(_py27_on_path)
+  list(APPEND _candidates "${_py27_on_path}")
+endif()
+list(TRANSFORM CMAKE_SYSTEM_PREFIX_PATH APPEND "/bin" OUTPUT_VARIABLE _py27_system_bins)
+find_program(_py27_system NAMES python2.7 PATHS ${_py27_system_bins} NO_DEFAULT_PATH NO_CACHE)
+if(_py27_system)
+  list(APPEND _candidates "${_py27_system}")
+endif()
+find_program(_py27_pyenv NAMES pyenv NO_CACHE)
+if(_py27_pyenv)
+  execute_process(COMMAND "${_py27_pyenv}" root OUTPUT_VARIABLE _py27_pyenv_root
+                  OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+  file(GLOB _py27_pyenv_pythons "${_py27_pyenv_root}/versions/*/bin/python2.7")
+  list(SORT _py27_pyenv_pythons COMPARE NATURAL ORDER DESCENDING)
+  list(APPEND _candidates ${_py27_pyenv_pythons})
+endif()
+foreach(candidate IN LISTS _candidates)
+  _pybuffer_probe_py27("${candidate}" _line)
+  if(_line)
+    list(GET _line 1 PYBUFFER_PY27_INCLUDE_DIR)
+    list(GET _line 2 PYBUFFER_PY27_LIBRARY)
+    set(PYBUFFER_PY27_EXECUTABLE "${candidate}")
+    break()
+  endif()
+endforeach()
+
 if(PYBUFFER_BUILD_PY27 STREQUAL "OFF")
   set(PYBUFFER_PY27_REASON "PYBUFFER_BUILD_PY27 is OFF")
+elseif(PYBUFFER_PY27_EXECUTABLE)
+  set(PYBUFFER_PY27_FOUND TRUE)
 else()
-  set(_candidates "")
-  find_program(_py27_on_path NAMES python2.7 python2 NO_CACHE)
-  if(_py27_on_path)
-    list(APPEND _candidates "${_py27_on_path}")
-  endif()
-  list(TRANSFORM CMAKE_SYSTEM_PREFIX_PATH APPEND "/bin" OUTPUT_VARIABLE _py27_system_bins)
-  find_program(_py27_system NAMES python2.7 PATHS ${_py27_system_bins} NO_DEFAULT_PATH NO_CACHE)
-  if(_py27_system)
-    list(APPEND _candidates "${_py27_system}")
-  endif()
-  find_program(_py27_pyenv NAMES pyenv NO_CACHE)
-  if(_py27_pyenv)
-    execute_process(COMMAND "${_py27_pyenv}" root OUTPUT_VARIABLE _py27_pyenv_root
-                    OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
-    file(GLOB _py27_pyenv_pythons "${_py27_pyenv_root}/versions/*/bin/python2.7")
-    list(SORT _py27_pyenv_pythons COMPARE NATURAL ORDER DESCENDING)
-    list(APPEND _candidates ${_py27_pyenv_pythons})
-  endif()
   set(PYBUFFER_PY27_REASON
       "no shared CPython 2.7 found (python2.7 on PATH, the system's, pyenv's versions)")
-  foreach(candidate IN LISTS _candidates)
-    _pybuffer_probe_py27("${candidate}" _line)
-    if(_line)
-      list(GET _line 1 PYBUFFER_PY27_INCLUDE_DIR)
-      list(GET _line 2 PYBUFFER_PY27_LIBRARY)
-      set(PYBUFFER_PY27_EXECUTABLE "${candidate}")
-      set(PYBUFFER_PY27_FOUND TRUE)
-      set(PYBUFFER_PY27_REASON "")
-      break()
-    endif()
-  endforeach()
 endif()
 
 if(PYBUFFER_PY27_FOUND)
