@@ -47,6 +47,20 @@ typedef struct _typeobject PyTypeObject;
   X(PyObject *, PyBuffer_FromReadWriteMemory, (void *ptr, Py_ssize_t size), (ptr, size))    \
   X(PyObject *, PyBuffer_New, (Py_ssize_t size), (size))
 
+#if defined(PY_MAJOR_VERSION) && PY_MAJOR_VERSION == 2
+/* With CPython 2.7's headers (libpybuffer-py27), which declare 2.7's names themselves: only
+   the twins of what 2.7 exports, the type object's a data symbol as 2.7's PyBuffer_Type is
+   (libpybuffer-py27 exports it under that name too). */
+PYBUFFER_API PyObject *pybuffer_PyBuffer_FromObject(PyObject *base, Py_ssize_t offset,
+                                                    Py_ssize_t size);
+PYBUFFER_API PyObject *pybuffer_PyBuffer_FromReadWriteObject(PyObject *base, Py_ssize_t offset,
+                                                             Py_ssize_t size);
+PYBUFFER_API PyObject *pybuffer_PyBuffer_FromMemory(void *ptr, Py_ssize_t size);
+PYBUFFER_API PyObject *pybuffer_PyBuffer_FromReadWriteMemory(void *ptr, Py_ssize_t size);
+PYBUFFER_API PyObject *pybuffer_PyBuffer_New(Py_ssize_t size);
+PYBUFFER_API extern PyTypeObject pybuffer_PyBuffer_Type;
+#else
+
 #if defined(PYPY_VERSION)
 #define PyBuffer_GetType PyPyBuffer_GetType
 #define PyBuffer_Check PyPyBuffer_Check
@@ -65,6 +79,7 @@ PYBUFFER_LEGACY_FUNCTIONS(PYBUFFER_DECLARE_LEGACY)
 
 /** 2.7's type object of buffers, "pybuffer.buffer" here: `&PyBuffer_Type` is its address. */
 #define PyBuffer_Type (*pybuffer_PyBuffer_GetType())
+#endif /* Python 3 */
 
 /* The functions of PYBUFFER_LEGACY_FUNCTIONS, for the API reference; each has its twin
    pybuffer_<name>. Where 2.7 would read outside memory or crash, they raise instead. */

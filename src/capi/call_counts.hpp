@@ -7,14 +7,11 @@
 
 #include <atomic>
 
-// The porting layer's functions (<pybuffer/legacy.h>) are part of every Python 3 variant; 2.7
-// has buffer objects of its own, and its headers define those names.
-#if defined(PYBUFFER_PROFILE_PY27)
-#define PYBUFFER_VARIANT_LEGACY_FUNCTIONS(X)
-#else
+// The buffer-object functions (<pybuffer/legacy.h>): the porting layer's in every Python 3
+// variant; in the 2.7 variant, 2.7's constructors (its PyBuffer_GetType and PyBuffer_Check
+// rows are never defined there: 2.7 has a data symbol and a macro for them).
 #include <pybuffer/legacy.h>
 #define PYBUFFER_VARIANT_LEGACY_FUNCTIONS(X) PYBUFFER_LEGACY_FUNCTIONS(X)
-#endif
 
 namespace pybuffer::capi {
 

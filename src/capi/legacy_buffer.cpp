@@ -2,8 +2,6 @@
 // core::legacy in 2.7's order, the object made by host (host/legacy_buffer.cpp).
 #include <Python.h>
 
-#include <cstdlib>
-
 #include "capi/entry_points.hpp"
 #include "capi/raise.hpp"
 #include "core/legacy_buffer.hpp"
@@ -20,11 +18,8 @@ PyObject *from_object(PyObject *base, Py_ssize_t offset, Py_ssize_t size, bool r
     capi::raise_null(function, "base");
     return nullptr;
   }
-  if (!host::has_buffer_slot(base)) {
-    host::set_error(host::Exception::type_error, "buffer object expected");
-    return nullptr;
-  }
-  host::LegacyBufferSource source{base, nullptr, false, {}, readonly};
+  if (!host::legacy_base_supported(base, readonly)) return nullptr;
+  host::LegacyBufferSource source{base, nullptr, {}, readonly};
   core::legacy::Extent outer;
   PyObject *outer_base = nullptr;
   const core::Status status =
@@ -36,17 +31,7 @@ PyObject *from_object(PyObject *base, Py_ssize_t offset, Py_ssize_t size, bool r
     return nullptr;
   }
   if (outer_base != nullptr) source.base = outer_base;
-  if (!readonly) {
-    // 2.7 would fail at the first access; a writable buffer of read-only memory is refused
-    // now, whatever the base raised.
-    Py_buffer probe;
-    if (host::get_buffer(source.base, &probe, PyBUF_WRITABLE) != 0) {
-      host::clear_error();
-      host::set_error(host::Exception::type_error, "expected a writable bytes-like object");
-      return nullptr;
-    }
-    host::release(&probe);
-  }
+  if (!readonly && !host::legacy_base_writable(source.base)) return nullptr;
   return host::new_legacy_buffer(source);
 }
 
@@ -64,11 +49,14 @@ PyObject *from_memory(void *ptr, Py_ssize_t size, bool readonly, const char *fun
     capi::raise_null(function, "ptr");
     return nullptr;
   }
-  return host::new_legacy_buffer({nullptr, static_cast<char *>(ptr), false, extent, readonly});
+  return host::new_legacy_buffer({nullptr, static_cast<char *>(ptr), extent, readonly});
 }
 
 }  // namespace
 
+// 2.7 has PyBuffer_Type as data (legacy_buffer_py27.cpp) and PyBuffer_Check as a macro; the
+// Python 3 layer makes its type at run time, so it offers both as functions.
+#if !defined(PYBUFFER_PROFILE_PY27)
 PYBUFFER_PUBLISH(PyBuffer_GetType);
 extern "C" PyTypeObject *pybuffer_impl_PyBuffer_GetType(void) {
   PYBUFFER_COUNT_CALL(PyBuffer_GetType);
@@ -80,6 +68,7 @@ extern "C" int pybuffer_impl_PyBuffer_Check(PyObject *op) {
   PYBUFFER_COUNT_CALL(PyBuffer_Check);
   return host::is_legacy_buffer(op) ? 1 : 0;
 }
+#endif
 
 PYBUFFER_PUBLISH(PyBuffer_FromObject);
 extern "C" PyObject *pybuffer_impl_PyBuffer_FromObject(PyObject *base, Py_ssize_t offset,
@@ -121,12 +110,5 @@ extern "C" PyObject *pybuffer_impl_PyBuffer_New(Py_ssize_t size) {
     capi::raise(status, "PyBuffer_New");
     return nullptr;
   }
-  // calloc, not 2.7's uninitialised memory: a new buffer reads as zeros. At least one byte,
-  // so that success is never a NULL pointer.
-  char *memory = static_cast<char *>(std::calloc(size > 0 ? static_cast<size_t>(size) : 1, 1));
-  if (memory == nullptr) {
-    host::raise_no_memory();
-    return nullptr;
-  }
-  return host::new_legacy_buffer({nullptr, memory, true, {0, size}, false});
+  return host::new_owning_legacy_buffer(size);
 }

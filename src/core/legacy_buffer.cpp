@@ -54,6 +54,19 @@ Window window_in(ssize base_length, Extent extent) {
   return Window{start, length};
 }
 
+long hash_bytes(const unsigned char *bytes, ssize count, long prefix, long suffix) {
+  PYBUFFER_ASSERT(count >= 0 && (count == 0 || bytes != nullptr));
+  if (count == 0) return 0;
+  // Unsigned, so that the multiplication wraps as 2.7's signed one does in practice.
+  using word = unsigned long;
+  word x = static_cast<word>(prefix) ^ (static_cast<word>(bytes[0]) << 7);
+  for (ssize i = 0; i < count; ++i) x = (1000003UL * x) ^ bytes[i];
+  x ^= static_cast<word>(count);
+  x ^= static_cast<word>(suffix);
+  const long hash = static_cast<long>(x);
+  return hash == -1 ? -2 : hash;
+}
+
 Status check_new_size(ssize size, ssize header) {
   PYBUFFER_ASSERT(header >= 0);
   if (size < 0) return error(Code::negative_buffer_size, size);

@@ -50,6 +50,12 @@ Status collapse_extent(Extent outer, ssize offset, ssize size, Extent *out);
 /// be empty). Assumptions: base_length >= 0, extent as made by the functions above.
 Window window_in(ssize base_length, Extent extent);
 
+/// 2.7's hash of a read-only buffer's bytes (the hash of a str with the same bytes): 0 for
+/// no bytes, else the multiply-xor walk salted with the interpreter's hash secret
+/// (`prefix`, `suffix`: 2.7's _Py_HashSecret, both 0 unless hash randomisation is on); -1,
+/// the C API's error value, becomes -2. Arithmetic wraps in the width of a C long.
+long hash_bytes(const unsigned char *bytes, ssize count, long prefix, long suffix);
+
 /// PyBuffer_New's size check: negative_buffer_size for size < 0 (2.7's ValueError), and
 /// size_overflow when `header` bytes plus `size` exceed Py_ssize_t (2.7's MemoryError).
 Status check_new_size(ssize size, ssize header);

@@ -119,30 +119,43 @@ PyObject *new_exporter(const ExportedLayout &layout, void *owned, std::size_t ow
 PyObject *new_anonymous_exporter(const ExportedLayout &layout);
 
 // ------------------------------------------------------------------------------------------
-// Python 2.7's buffer objects, ported (legacy_buffer.cpp): the type "pybuffer.buffer".
+// Python 2's buffer objects: 2.7's own type in the 2.7 variant (legacy_buffer_py27.cpp), the
+// ported type "pybuffer.buffer" in the Python 3 variants (legacy_buffer.cpp).
 
-/// What a new buffer is made of: a base object (a new reference is taken) or memory.
+/// What a new buffer is made of: a base object (a new reference is taken) or borrowed memory.
 struct LegacyBufferSource {
   PyObject *base;               // the exporter whose bytes it shows, or NULL for memory
   char *memory;                 // with no base: the first byte (NULL only for size 0)
-  bool owns_memory;             // memory came from std::calloc and is freed with the buffer
   core::legacy::Extent extent;  // as 2.7 remembers it (with memory: offset 0, size >= 0)
   bool readonly;
 };
 
-/// A new pybuffer.buffer: a new reference, or NULL with the exception set. Owned memory is
-/// taken in every case (freed at once on failure).
+/// A new buffer: a new reference, or NULL with the exception set.
 PyObject *new_legacy_buffer(const LegacyBufferSource &source);
 
-/// The type, made at first use; NULL with the exception set.
+/// A new writable buffer owning `size` (>= 0, checked by core::legacy::check_new_size) bytes
+/// of zeros (PyBuffer_New): a new reference, or NULL with MemoryError set.
+PyObject *new_owning_legacy_buffer(Py_ssize_t size);
+
+/// The type, ready; NULL with the exception set.
 PyTypeObject *legacy_buffer_type();
 
-/// `obj` is exactly a pybuffer.buffer (2.7's PyBuffer_Check). Never raises.
+/// `obj` is exactly a buffer of this library's type (2.7's PyBuffer_Check). Never raises.
 bool is_legacy_buffer(PyObject *obj);
 
-/// For a pybuffer.buffer over a base object: that base (borrowed) and the extent; false for
-/// anything else (a memory buffer included), which a new buffer then takes as its base.
+/// For a buffer of this library's type over a base object: that base (borrowed) and the
+/// extent; false for anything else (a memory buffer included), which a new buffer then takes
+/// as its base.
 bool legacy_buffer_base(PyObject *obj, PyObject **base, core::legacy::Extent *extent);
+
+/// Whether a buffer (read-only or writable) may be made of `base` (not NULL), checked before
+/// its arguments: 2.7's slot test, or the new protocol's on Python 3. False with 2.7's
+/// TypeError "buffer object expected".
+bool legacy_base_supported(PyObject *base, bool readonly);
+
+/// Checked after the arguments, for a writable buffer: Python 3's layer refuses read-only
+/// memory at once (TypeError); 2.7 finds out at the first access, and so does its variant.
+bool legacy_base_writable(PyObject *base);
 
 // ------------------------------------------------------------------------------------------
 // Errors (errors.cpp). Without an interpreter each is a no-op: the caller still returns

@@ -250,22 +250,61 @@ bool legacy_buffer_base(PyObject *obj, PyObject **base, core::legacy::Extent *ex
   return true;
 }
 
-PyObject *new_legacy_buffer(const LegacyBufferSource &source) {
+namespace {
+
+PyObject *make_buffer(const LegacyBufferSource &source, bool owns_memory) {
   PYBUFFER_ASSERT(source.base != nullptr || source.extent.size >= 0);
   PyObject *self = allocate_instance(legacy_buffer_type());
   if (self == nullptr) {
-    if (source.owns_memory) std::free(source.memory);
+    if (owns_memory) std::free(source.memory);
     return nullptr;
   }
   LegacyBuffer &b = *as_buffer(self);
   b.base = source.base;
   if (b.base != nullptr) incref(b.base);
   b.memory = source.memory;
-  b.owns_memory = source.owns_memory;
+  b.owns_memory = owns_memory;
   b.offset = source.extent.offset;
   b.size = source.extent.size;
   b.readonly = source.readonly ? 1 : 0;
   return self;
+}
+
+}  // namespace
+
+PyObject *new_legacy_buffer(const LegacyBufferSource &source) {
+  return make_buffer(source, false);
+}
+
+PyObject *new_owning_legacy_buffer(Py_ssize_t size) {
+  PYBUFFER_ASSERT(size >= 0);
+  // calloc, not 2.7's uninitialised memory: a new buffer reads as zeros. At least one byte,
+  // so that success is never a NULL pointer.
+  char *memory = static_cast<char *>(std::calloc(size > 0 ? static_cast<size_t>(size) : 1, 1));
+  if (memory == nullptr) {
+    raise_no_memory();
+    return nullptr;
+  }
+  return make_buffer({nullptr, memory, {0, size}, false}, true);
+}
+
+bool legacy_base_supported(PyObject *base, bool) {
+  if (has_buffer_slot(base)) return true;
+  set_error(Exception::type_error, "buffer object expected");
+  return false;
+}
+
+bool legacy_base_writable(PyObject *base) {
+  // 2.7 would fail at the first access; a writable buffer of read-only memory is refused
+  // now, whatever the base raised.
+  Py_buffer probe;
+  if (get_buffer(base, &probe, PyBUF_WRITABLE) != 0) {
+    clear_error();
+    set_error(Exception::type_error, "expected a writable bytes-like object");
+    return false;
+  }
+  release(&probe);
+  return true;
 }
 
 }  // namespace pybuffer::host

@@ -24,9 +24,23 @@ inline constexpr const char symbol_prefix[] = "Py";
 /// CPython's names are exported as they are.
 #define PYBUFFER_PROFILE_EXPORT_PREFIX ""
 
-/// The interpreter functions of the library's table that only 3.x has (none here: the
-/// codec errors and the memoryview exporter, which need them, are not in this variant).
-#define PYBUFFER_PROFILE_INTERPRETER_FUNCTIONS(X)
+/// The interpreter functions of the library's table that only this family has: what 2.7's
+/// buffer type (legacy_buffer_py27.cpp) calls. (The codec errors and the memoryview exporter,
+/// which need 3.x's, are not in this variant.)
+#define PYBUFFER_PROFILE_INTERPRETER_FUNCTIONS(X)                                 \
+  X(PyObject *, PyString_FromStringAndSize, (const char *, Py_ssize_t))           \
+  X(PyObject *, PyString_FromFormat, (const char *, ...))                         \
+  X(int, PyType_Ready, (PyTypeObject *))                                          \
+  X(void *, PyObject_Malloc, (size_t))                                            \
+  X(void, PyObject_Free, (void *))                                                \
+  X(PyObject *, PyObject_Init, (PyObject *, PyTypeObject *))                      \
+  X(int, PyArg_ParseTuple, (PyObject *, const char *, ...))                       \
+  X(int, _PyArg_NoKeywords, (const char *, PyObject *))                           \
+  X(int, PyErr_WarnEx, (PyObject *, const char *, Py_ssize_t))                    \
+  X(int, PyErr_BadArgument, (void))                                               \
+  X(Py_ssize_t, PyNumber_AsSsize_t, (PyObject *, PyObject *))                     \
+  X(int, _PySlice_Unpack, (PyObject *, Py_ssize_t *, Py_ssize_t *, Py_ssize_t *)) \
+  X(Py_ssize_t, _PySlice_AdjustIndices, (Py_ssize_t, Py_ssize_t *, Py_ssize_t *, Py_ssize_t))
 
 // Pinned layout. Object header: ob_refcnt, then ob_type; type object: a variable-size
 // header, then 17 pointer-sized fields before tp_as_buffer, as in 3.x; tp_flags is a long.
@@ -36,6 +50,10 @@ inline constexpr std::size_t as_buffer_offset = 20 * sizeof(void *);
 static_assert(offsetof(PyObject, ob_refcnt) == refcnt_offset, "ob_refcnt moved");
 static_assert(offsetof(PyObject, ob_type) == type_offset, "ob_type moved");
 static_assert(offsetof(PyTypeObject, tp_as_buffer) == as_buffer_offset, "tp_as_buffer moved");
+// 2.7's PyBuffer_Type is a data symbol: its size is written into the export (.size), which an
+// executable's copy relocation of it uses.
+#define PYBUFFER_PY27_TYPE_OBJECT_SIZE "392"
+static_assert(sizeof(PyTypeObject) == 392, "PyTypeObject changed: update the export's size");
 // Old slots first, then the new protocol's two.
 static_assert(offsetof(PyBufferProcs, bf_getreadbuffer) == 0 &&
                   offsetof(PyBufferProcs, bf_getwritebuffer) == sizeof(void *) &&

@@ -21,8 +21,11 @@
 #include <vector>
 
 #include "exporters.hpp"
+#include "support.hpp"
 
 namespace {
+
+using py27::take_exception;
 
 // X(member, 2.7's name, return type, 2.7's parameters): the functions compared, one table per side.
 #define PY27_FUNCTIONS(X)                                                                      \
@@ -85,25 +88,6 @@ void load_ours() {
 
 // ---------------------------------------------------------------------------------------------
 // Records.
-
-// The pending exception as "Type: message" (cleared), or "" when none.
-std::string take_exception() {
-  if (PyErr_Occurred() == nullptr) return "";
-  PyObject *type = nullptr;
-  PyObject *value = nullptr;
-  PyObject *traceback = nullptr;
-  PyErr_Fetch(&type, &value, &traceback);
-  PyErr_NormalizeException(&type, &value, &traceback);
-  std::string text = reinterpret_cast<PyTypeObject *>(type)->tp_name;
-  PyObject *message = value != nullptr ? PyObject_Str(value) : nullptr;
-  if (message != nullptr) text += std::string(": ") + PyString_AsString(message);
-  Py_XDECREF(message);
-  Py_XDECREF(type);
-  Py_XDECREF(value);
-  Py_XDECREF(traceback);
-  PyErr_Clear();
-  return text;
-}
 
 // An array field: NULL, or its values and where it points (inside the view, or elsewhere).
 void describe_array(std::ostream &out, const char *name, const Py_ssize_t *values, int count,
@@ -616,17 +600,11 @@ TEST(Py27, CaseCount) {
 }  // namespace
 
 int main(int argc, char **argv) {
-  testing::InitGoogleTest(&argc, argv);
-  Py_NoSiteFlag = 1;
-  Py_InitializeEx(0);
-  std::string error;
-  if (!load_real(&error)) {
-    std::fprintf(stderr, "py27.differential: %s\n", error.c_str());
-    return 1;
-  }
-  load_ours();
-  make_exporters();
-  if (testing::Test::HasFailure() || exporters.empty()) return 1;
-  const int result = RUN_ALL_TESTS();
-  return result;
+  return py27::run_suite(argc, argv, "py27.differential", [](std::string *why) {
+    if (!load_real(why)) return false;
+    load_ours();
+    make_exporters();
+    if (exporters.empty()) *why = "no exporter could be made";
+    return !exporters.empty();
+  });
 }

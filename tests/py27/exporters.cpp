@@ -1,5 +1,7 @@
 #include "exporters.hpp"
 
+#include <cstring>
+
 namespace py27 {
 namespace {
 
@@ -76,6 +78,9 @@ PyObject *new_release_without_flag() {
 PyObject *new_charbuffer_without_flag() {
   return make(chars_type, "charbuffer_without_flag", &old_procs,
               Py_TPFLAGS_DEFAULT & ~Py_TPFLAGS_HAVE_GETCHARBUFFER);
+}
+void reset_memory() {
+  std::memcpy(memory, "abcdefgh", sizeof memory);
 }
 int new_slots_releases() {
   return releases;

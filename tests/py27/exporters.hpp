@@ -18,6 +18,10 @@ PyObject *new_two_segments();
 PyObject *new_release_without_flag();
 PyObject *new_charbuffer_without_flag();
 
+/// Restores the 8 bytes every one of these exporters serves ("abcdefgh"), which writable
+/// buffers over them change.
+void reset_memory();
+
 /// How many times a bf_releasebuffer of these exporters has run.
 int new_slots_releases();
 

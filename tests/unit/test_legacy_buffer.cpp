@@ -3,6 +3,7 @@
 // base[offset : offset + size] (to the end for end_of_buffer), cut to the base as it is at
 // that moment; a buffer of a buffer shows the slice of that slice. The model slices real
 // byte vectors; it knows nothing of the stored extents or of collapsing.
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <vector>
@@ -126,6 +127,22 @@ TEST(LegacyBuffer, ArgumentErrorsInTwoSevensOrder) {
 TEST(LegacyBuffer, HugeExtentsStayInsideTheBase) {
   EXPECT_EQ(shown(numbered(4), Extent{max_ssize, max_ssize}), Bytes{});
   EXPECT_EQ(shown(numbered(4), Extent{1, max_ssize}), slice(numbered(4), 1, end_of_buffer));
+}
+
+// 2.7 hashes a read-only buffer as the str of its bytes: the values are CPython 2.7.18's
+// hash('a') and hash('hello') on x86-64 with hash randomisation off (prefix = suffix = 0).
+TEST(LegacyBuffer, HashIsTheStrHashOf27) {
+  const auto hash = [](const char *text, long prefix = 0, long suffix = 0) {
+    return core::legacy::hash_bytes(reinterpret_cast<const unsigned char *>(text),
+                                    static_cast<core::ssize>(std::strlen(text)), prefix, suffix);
+  };
+  EXPECT_EQ(hash(""), 0);
+  EXPECT_EQ(hash("", 5, 7), 0);  // 2.7 leaves the empty hash unsalted
+  EXPECT_EQ(hash("a"), 12416037344L);
+  EXPECT_EQ(hash("hello"), 840651671246116861L);
+  // The salt enters at both ends: the prefix before the first byte, the suffix at the end.
+  EXPECT_EQ(hash("a", 0, 1), 12416037344L ^ 1);
+  EXPECT_NE(hash("a", 1, 0), hash("a"));
 }
 
 TEST(LegacyBuffer, NewSize) {
