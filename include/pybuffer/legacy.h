@@ -59,6 +59,11 @@ PYBUFFER_API PyObject *pybuffer_PyBuffer_FromMemory(void *ptr, Py_ssize_t size);
 PYBUFFER_API PyObject *pybuffer_PyBuffer_FromReadWriteMemory(void *ptr, Py_ssize_t size);
 PYBUFFER_API PyObject *pybuffer_PyBuffer_New(Py_ssize_t size);
 PYBUFFER_API extern PyTypeObject pybuffer_PyBuffer_Type;
+/* And the twins of the two index helpers 2.7's abstract.c exports (abstract.h declares them). */
+PYBUFFER_API void pybuffer__Py_add_one_to_index_F(int nd, Py_ssize_t *index,
+                                                  const Py_ssize_t *shape);
+PYBUFFER_API void pybuffer__Py_add_one_to_index_C(int nd, Py_ssize_t *index,
+                                                  const Py_ssize_t *shape);
 #else
 
 #if defined(PYPY_VERSION)

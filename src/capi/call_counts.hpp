@@ -11,7 +11,17 @@
 // variant; in the 2.7 variant, 2.7's constructors (its PyBuffer_GetType and PyBuffer_Check
 // rows are never defined there: 2.7 has a data symbol and a macro for them).
 #include <pybuffer/legacy.h>
+#if defined(PYBUFFER_PROFILE_PY27)
+// 2.7's abstract.c also exports two helpers of its copy loops (its abstract.h declares them).
+#define PYBUFFER_VARIANT_LEGACY_FUNCTIONS(X)                                            \
+  PYBUFFER_LEGACY_FUNCTIONS(X)                                                          \
+  X(void, _Py_add_one_to_index_F, (int nd, Py_ssize_t *index, const Py_ssize_t *shape), \
+    (nd, index, shape))                                                                 \
+  X(void, _Py_add_one_to_index_C, (int nd, Py_ssize_t *index, const Py_ssize_t *shape), \
+    (nd, index, shape))
+#else
 #define PYBUFFER_VARIANT_LEGACY_FUNCTIONS(X) PYBUFFER_LEGACY_FUNCTIONS(X)
+#endif
 
 namespace pybuffer::capi {
 

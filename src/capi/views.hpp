@@ -16,6 +16,9 @@ static_assert(sizeof(Py_ssize_t) == sizeof(core::ssize) &&
 inline const core::ssize *as_core(const Py_ssize_t *values) {
   return reinterpret_cast<const core::ssize *>(values);
 }
+inline core::ssize *as_core(Py_ssize_t *values) {
+  return reinterpret_cast<core::ssize *>(values);
+}
 
 inline core::View to_core(const Py_buffer &view) {
   return core::View{static_cast<char *>(view.buf),

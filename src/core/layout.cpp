@@ -124,6 +124,20 @@ Status check_index(const View &view, int i, ssize index) {
 }
 }  // namespace
 
+void step_index(int ndim, ssize *index, const ssize *shape, char order) {
+  PYBUFFER_ASSERT(ndim <= 0 || (index != nullptr && shape != nullptr));
+  const int first = order == 'F' ? 0 : ndim - 1;
+  const int step = order == 'F' ? 1 : -1;
+  for (int k = first, n = 0; n < ndim; k += step, ++n) {
+    const auto last = static_cast<ssize>(static_cast<std::size_t>(shape[k]) - 1);
+    if (index[k] < last) {
+      ++index[k];
+      return;
+    }
+    index[k] = 0;
+  }
+}
+
 Status pointer_at(const View &view, const ssize *indices, void **out) {
   if (find_direct_item(view, indices, out)) return ok_status();
   if (!ndim_in_range(view.ndim)) return {Code::ndim_out_of_range, -1, view.ndim};

@@ -69,6 +69,13 @@ Status pointer_at(const View &view, const ssize *indices, void **out);
 /// untouched: then pointer_at answers, or says why not.
 inline bool find_direct_item(const View &view, const ssize *indices, void **out);
 
+/// Advances a multi-index over `shape` by one item, the first index fastest for 'F' and the
+/// last for anything else (2.7's _Py_add_one_to_index_F/_C): an index below its extent's
+/// last value is incremented, and the walk stops; any other is set to 0 and the carry goes
+/// on (past the last item the index wraps to all zeros). extent - 1 wraps for the most
+/// negative extent, as 2.7's does in practice.
+void step_index(int ndim, ssize *index, const ssize *shape, char order);
+
 /// Contiguous strides for `shape` in Fortran order for 'F' and C order for anything else.
 /// Nothing is written unless the whole result is representable.
 Status fill_contiguous_strides(int ndim, const ssize *shape, ssize *strides, ssize itemsize,

@@ -13,6 +13,10 @@ import sys
 
 
 def declared_names(header_text):
+    # A section for CPython 2.7's headers (legacy.h: "#if ... PY_MAJOR_VERSION == 2" up to its
+    # #else) declares libpybuffer-py27's names, which abi/exported_symbols-py27.txt lists.
+    header_text = re.sub(r"\n#if [^\n]*PY_MAJOR_VERSION == 2\n.*?\n#else\n", "\n", header_text,
+                         flags=re.S)
     text = re.sub(r"/\*.*?\*/", " ", header_text, flags=re.S)
     text = re.sub(r"//[^\n]*", " ", text)
     text = text.replace("\\\n", " ")

@@ -11,6 +11,7 @@
 #include <dlfcn.h>
 #include <gtest/gtest.h>
 
+#include <pybuffer/legacy.h>
 #include <pybuffer/pybuffer.h>
 
 #include <cstdint>
@@ -42,7 +43,9 @@ using py27::take_exception;
   X(AsCharBuffer, PyObject_AsCharBuffer, int, (PyObject *, const char **, Py_ssize_t *))       \
   X(AsReadBuffer, PyObject_AsReadBuffer, int, (PyObject *, const void **, Py_ssize_t *))       \
   X(AsWriteBuffer, PyObject_AsWriteBuffer, int, (PyObject *, void **, Py_ssize_t *))           \
-  X(CheckReadBuffer, PyObject_CheckReadBuffer, int, (PyObject *))
+  X(CheckReadBuffer, PyObject_CheckReadBuffer, int, (PyObject *))                              \
+  X(AddOneF, _Py_add_one_to_index_F, void, (int, Py_ssize_t *, const Py_ssize_t *))            \
+  X(AddOneC, _Py_add_one_to_index_C, void, (int, Py_ssize_t *, const Py_ssize_t *))
 
 struct Api {
 #define PY27_MEMBER(member, name, ret, params) ret(*member) params;
@@ -541,6 +544,41 @@ TEST(Py27, CopyData) {
   for (const auto &pair : pairs) {
     expect_same(copy_data(real_api, pair[0], pair[1]), copy_data(our_api, pair[0], pair[1]),
                 std::string(pair[0]) + " <- " + pair[1]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The index helpers: the sequence of multi-indexes each walks, from in-range and odd starts.
+
+std::string index_walk(void (*step)(int, Py_ssize_t *, const Py_ssize_t *),
+                       const std::vector<Py_ssize_t> &shape, std::vector<Py_ssize_t> index) {
+  std::ostringstream out;
+  for (int n = 0; n < 40; ++n) {
+    step(static_cast<int>(shape.size()), index.data(), shape.data());
+    out << '(';
+    for (Py_ssize_t i : index) out << i << ',';
+    out << ')';
+  }
+  return out.str();
+}
+
+TEST(Py27, AddOneToIndex) {
+  const std::vector<Py_ssize_t> shapes[] = {{},         {3},          {2, 3}, {1, 0, 2},
+                                            {2, -1, 3}, {4, 1, 1, 2}, {1},    {PY_SSIZE_T_MIN, 2}};
+  for (const auto &shape : shapes) {
+    const size_t n = shape.size();
+    const std::vector<Py_ssize_t> starts[] = {
+        std::vector<Py_ssize_t>(n, 0), std::vector<Py_ssize_t>(n, -3),
+        std::vector<Py_ssize_t>(n, 7), std::vector<Py_ssize_t>(n, PY_SSIZE_T_MAX - 1)};
+    for (const auto &start : starts) {
+      std::string what = "shape";
+      for (Py_ssize_t e : shape) what += ' ' + std::to_string(e);
+      what += " from " + std::to_string(start.empty() ? 0 : start[0]);
+      expect_same(index_walk(real_api.AddOneF, shape, start),
+                  index_walk(our_api.AddOneF, shape, start), what + " F");
+      expect_same(index_walk(real_api.AddOneC, shape, start),
+                  index_walk(our_api.AddOneC, shape, start), what + " C");
+    }
   }
 }
 
