@@ -21,8 +21,10 @@
 //                   PYBUFFER_CPU), and called through a cached pointer.
 //   copy_movers.hpp (internal)
 //                   item loops, SSE2 register transposes and streaming stores for the kernels.
+//   copy_odd_movers.hpp (internal)
+//                   wide moves of odd-sized items (3, 5, 6, 7, 12 bytes) in packed tiles.
 //
-// Kernels for the innermost axes, all specialised by item size (1, 2, 4, 8, 16, any):
+// Kernels for the innermost axes, all specialised by item size (1-8, 12, 16, any):
 //   item    no axis left (0-d, or every extent 1): one item
 //   block   innermost axis packed on both sides: one memmove per outer index
 //   run     a strided loop along the innermost axis; into packed memory past 8 MiB, 4- and
@@ -34,7 +36,8 @@
 //           128 x 128 items so that both sides' pages stay in the TLB. When both sides are
 //           packed along their own fastest axis and items are 1, 2, 4 or 8 bytes, whole
 //           tiles go through SSE2 register transposes into a stack buffer (<= 8 KiB) and out as
-//           whole destination lines (streaming stores past 8 MiB)
+//           whole destination lines (streaming stores past 8 MiB); items of 3, 5, 6, 7 or
+//           12 bytes move as one wide load and store each (copy_odd_movers.hpp)
 // A transpose among short axes only (say 16 dimensions of 2 or 3) is a `table` after
 // regrouping the axes so that a cache line's worth of each side's fastest axes is innermost.
 // A direct box of at most 64 items in one or two dimensions skips planning: its items are

@@ -18,6 +18,7 @@
 
 #include "assert.hpp"
 #include "copy_movers.hpp"
+#include "copy_odd_movers.hpp"
 #include "copy_plan.hpp"
 
 namespace pybuffer::core::engine::PYBUFFER_KERNEL_LEVEL {
@@ -123,6 +124,12 @@ void copy_tile(const Plan &plan, char *d, const char *s, ssize ni, ssize nj) {
   if constexpr (k > 0) {
     if (plan.squares && ni == tile_edge(N) && nj == tile_edge(N)) {
       copy_square_tile<N>(plan, d, s);
+      return;
+    }
+  }
+  if constexpr (is_odd_item(N)) {
+    if (plan.squares) {
+      copy_odd_tile<N, tile_edge(N)>(d, across.dstep, s, inner.sstep, ni, nj, plan.stream);
       return;
     }
   }
@@ -302,6 +309,22 @@ void run_plan(const Plan &plan, char *dbase, const char *sbase) {
       break;
     case 16:
       run_kernel<16>(plan, d, s);
+      break;
+    // Odd sizes get fixed-size movers too (copy_odd_movers.hpp).
+    case 3:
+      run_kernel<3>(plan, d, s);
+      break;
+    case 5:
+      run_kernel<5>(plan, d, s);
+      break;
+    case 6:
+      run_kernel<6>(plan, d, s);
+      break;
+    case 7:
+      run_kernel<7>(plan, d, s);
+      break;
+    case 12:
+      run_kernel<12>(plan, d, s);
       break;
     default:
       run_kernel<0>(plan, d, s);

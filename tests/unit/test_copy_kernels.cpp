@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/copy_plan.hpp"
@@ -116,7 +117,7 @@ class CopyKernels : public ::testing::TestWithParam<CpuLevel> {
   CpuLevel level() const { return GetParam(); }
 };
 
-constexpr ssize item_sizes[] = {1, 2, 3, 4, 8, 12, 16};
+constexpr ssize item_sizes[] = {1, 2, 3, 4, 5, 6, 7, 8, 12, 16};
 
 // Transposes (C-ordered source, Fortran-ordered destination) of every extent pair 1..33,
 // every item size; the two sides' alignments cycle through 0..63 as the extents change.
@@ -136,11 +137,13 @@ TEST_P(CopyKernels, TransposesOfExtentsOneToThirtyThree) {
   }
 }
 
-// Whole register-transposed tiles (64 x 64 one-byte items and the like) with tails of 1..7
-// items on both axes, at every alignment 0..63 of the destination and of the source.
+// Whole tiles (64 x 64 one-byte items and the like) with tails of 0..7 items on both axes, at
+// every alignment 0..63 of the destination and of the source: register-transposed for 1, 2,
+// 4 and 8 bytes, one wide move per item through a buffer for odd sizes (3, 5, 6, 7, 12 bytes,
+// src/core/copy_odd_movers.hpp).
 TEST_P(CopyKernels, WholeTilesAtEveryAlignment) {
-  for (ssize itemsize : {ssize{1}, ssize{2}, ssize{4}, ssize{8}}) {
-    const ssize edge = itemsize <= 2 ? 64 / itemsize : 32;
+  for (ssize itemsize : {1, 2, 4, 8, 3, 5, 6, 7, 12}) {
+    const ssize edge = itemsize <= 2 ? 64 / itemsize : itemsize <= 8 ? 32 : 16;
     for (ssize align = 0; align < 64; ++align) {
       const ssize tail_i = align % 8;
       const ssize tail_j = (align / 8) % 8;
@@ -151,6 +154,46 @@ TEST_P(CopyKernels, WholeTilesAtEveryAlignment) {
           << "destination alignment " << align << ", item " << itemsize;
       ASSERT_TRUE(copies_exactly(level(), shape, itemsize, dst, 0, src, align))
           << "source alignment " << align << ", item " << itemsize;
+    }
+  }
+}
+
+// The wide moves never reach past the views' own bytes: both sides are heap blocks of exactly
+// their span (the address sanitizer builds report any byte read or written past them), with
+// rows padded by 0..2 items on either side, so gaps sit between the rows too.
+TEST_P(CopyKernels, OddItemTransposesStayInsideExactBlocks) {
+  for (ssize itemsize : {ssize{3}, ssize{5}, ssize{6}, ssize{7}, ssize{12}}) {
+    for (ssize n : {ssize{1}, ssize{2}, ssize{17}, ssize{33}, ssize{70}}) {
+      for (ssize pad = 0; pad <= 2 * itemsize; pad += itemsize) {
+        const std::vector<ssize> shape{n + 1, n};
+        const Side src = laid_out(shape, itemsize, {1, 0}, pad);
+        const Side dst = laid_out(shape, itemsize, {0, 1}, 2 * itemsize - pad);
+        std::vector<char> from(static_cast<std::size_t>(src.span));
+        for (std::size_t b = 0; b < from.size(); ++b) from[b] = static_cast<char>(b * 7 + 1);
+        std::vector<char> to(static_cast<std::size_t>(dst.span), 'x');
+        std::vector<char> expected(to);
+        naive_copy(shape, itemsize, expected.data(), dst, from.data(), src);
+        core::engine::Plan plan;
+        const core::engine::Box box{2, core::engine::origin, shape.data(), 'C'};
+        core::engine::make_plan(box, 0, itemsize, dst.strides.data(), src.strides.data(), plan);
+        core::engine::run_plan_of(level())(plan, to.data(), from.data());
+        ASSERT_EQ(to, expected) << n + 1 << " x " << n << ", item " << itemsize << ", pad " << pad;
+      }
+    }
+  }
+}
+
+// Past 8 MiB, whole odd-item tiles go out with streaming stores when the destination and its
+// row pitch are 16-byte aligned (1680 * 3 and 848 * 12 bytes are), one at a time otherwise
+// (alignment 4); the last tiles of each axis are partial (1680 = 52 * 32 + 16, 848 = 53 * 16).
+TEST_P(CopyKernels, LargeOddItemTransposesStreamOrNotByAlignment) {
+  for (ssize align : {ssize{0}, ssize{4}}) {
+    for (const auto &[itemsize, n] : {std::pair<ssize, ssize>{3, 1680}, {12, 848}}) {
+      const std::vector<ssize> square{n, n};
+      const Side src = laid_out(square, itemsize, {1, 0}, 0);
+      const Side dst = laid_out(square, itemsize, {0, 1}, 0);
+      ASSERT_TRUE(copies_exactly(level(), square, itemsize, dst, align, src, 0))
+          << "item " << itemsize << ", alignment " << align;
     }
   }
 }

@@ -166,6 +166,20 @@ TEST(CopyPlan, LargeTransposeStreams) {
   EXPECT_TRUE(p.plan.stream);
 }
 
+// The same transpose of 3-byte items (rows of 64 * 3 >= 64 bytes): a tile whose sides are
+// packed along their own fastest axes, which for odd item sizes means the wide moves of
+// copy_odd_movers.hpp rather than register squares.
+TEST(CopyPlan, CToFortranWithThreeByteItemsIsAPackedTile) {
+  const ssize shape[] = {64, 64};
+  const ssize c_order[] = {192, 3};
+  const ssize fortran[] = {3, 192};
+  const Planned p = plan_whole(2, shape, 3, fortran, c_order);
+  EXPECT_TRUE(p.order_is_free);
+  EXPECT_EQ(p.plan.kernel, Kernel::tile);
+  EXPECT_TRUE(p.plan.squares);
+  expect_axes(p.plan, {{64, 192, 3}, {64, 3, 192}});
+}
+
 // A transposing source with gaps (every other item along its fastest axis) is still tiled,
 // but not packed along that axis: no register squares.
 TEST(CopyPlan, TransposeOfAGappedSourceIsATileWithoutSquares) {
