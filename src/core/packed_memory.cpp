@@ -46,9 +46,16 @@ void populate_destination(char *dest, std::size_t bytes) {
   const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
   const auto begin = (reinterpret_cast<std::uintptr_t>(dest) + page - 1) / page * page;
   const auto end = (reinterpret_cast<std::uintptr_t>(dest) + bytes) / page * page;
-  if (end > begin) {
-    madvise(reinterpret_cast<void *>(begin), end - begin, populate_write);  // advice only
+  if (end <= begin) return;
+  // Populating pages that are already there is not free (about 0.3 us a page here, against
+  // about 14 us for a first-touch fault): a destination written before (a reused buffer)
+  // would pay it for nothing. A fresh one (a new bytes object: its header page is written,
+  // the rest not yet) has its last page absent; that page decides, in one cheap call.
+  unsigned char resident = 0;
+  if (mincore(reinterpret_cast<void *>(end - page), page, &resident) == 0 && (resident & 1) != 0) {
+    return;
   }
+  madvise(reinterpret_cast<void *>(begin), end - begin, populate_write);  // advice only
 #else
   static_cast<void>(dest);
   static_cast<void>(bytes);

@@ -18,8 +18,10 @@ void free_packed(void *block, std::size_t bytes);
 
 /// About to write every byte of [dest, dest + bytes): from 8 MiB on, asks the kernel to
 /// populate the whole pages inside it in one call (MADV_POPULATE_WRITE, Linux 5.14) instead
-/// of one page fault per 4 KiB page as the copy first touches them. Advice only: contents are
-/// kept, and any failure (an older kernel, memory the call does not apply to) is ignored.
+/// of one page fault per 4 KiB page as the copy first touches them, unless the last of those
+/// pages is already resident (a destination written before: populating it again only costs).
+/// Advice only: contents are kept, and any failure (an older kernel, memory the call does not
+/// apply to) is ignored.
 void populate_destination(char *dest, std::size_t bytes);
 
 }  // namespace pybuffer::core
