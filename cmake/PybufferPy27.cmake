@@ -80,10 +80,6 @@ else()
       "no shared CPython 2.7 found (python2.7 on PATH, the system's, pyenv's versions)")
 endif()
 
-if(PYBUFFER_PY27_FOUND)
-  message(STATUS "pybuffer: CPython 2.7 variant built against ${PYBUFFER_PY27_INCLUDE_DIR}")
-elseif(PYBUFFER_BUILD_PY27 STREQUAL "ON")
-  message(FATAL_ERROR "pybuffer: PYBUFFER_BUILD_PY27 is ON but ${PYBUFFER_PY27_REASON}")
-else()
-  message(STATUS "pybuffer: CPython 2.7 variant not built: ${PYBUFFER_PY27_REASON}")
-endif()
+include(PybufferVariantReport)
+pybuffer_report_variant("CPython 2.7" PYBUFFER_BUILD_PY27 "${PYBUFFER_PY27_FOUND}" "${PYBUFFER_PY27_REASON}"
+                        "${PYBUFFER_PY27_INCLUDE_DIR}")

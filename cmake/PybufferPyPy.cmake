@@ -48,13 +48,9 @@ else()
   endif()
 endif()
 
-if(PYBUFFER_PYPY_FOUND)
-  message(STATUS "pybuffer: PyPy 3.9 variant built against ${PYBUFFER_PYPY_INCLUDE_DIR}")
-elseif(PYBUFFER_BUILD_PYPY STREQUAL "ON")
-  message(FATAL_ERROR "pybuffer: PYBUFFER_BUILD_PYPY is ON but ${PYBUFFER_PYPY_REASON}")
-else()
-  message(STATUS "pybuffer: PyPy 3.9 variant not built: ${PYBUFFER_PYPY_REASON}")
-endif()
+include(PybufferVariantReport)
+pybuffer_report_variant("PyPy 3.9" PYBUFFER_BUILD_PYPY "${PYBUFFER_PYPY_FOUND}" "${PYBUFFER_PYPY_REASON}"
+                        "${PYBUFFER_PYPY_INCLUDE_DIR}")
 
 # pybuffer_add_pypy_test(<name> [NOT_RUN_BECAUSE <reason>] LABELS <label>...
 #                        COMMAND <command>...): a test of the PyPy variant. Without the

@@ -6,25 +6,11 @@
 #         -DC_COMPILER=... -DCXX_COMPILER=... -DPYTHON=... -DNM=... -P ...
 cmake_minimum_required(VERSION 3.20)
 
-file(REMOVE_RECURSE "${WORK_DIR}")
-set(configure_args -G "${GENERATOR}" "-DCMAKE_C_COMPILER=${C_COMPILER}"
-                   "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}" "-DPython3_EXECUTABLE=${PYTHON}"
-                   -DCMAKE_BUILD_TYPE=Release -DPYBUFFER_WERROR=ON -DBUILD_TESTING=OFF
-                   -DPYBUFFER_BUILD_TOOLS=OFF -DPYBUFFER_BUILD_DOCS=OFF
+# Configured and built as package.without_tests builds (no tests, Release, warnings as errors).
+set(CONFIGURE_ARGS -DPYBUFFER_BUILD_TOOLS=OFF -DPYBUFFER_BUILD_DOCS=OFF
                    -DPYBUFFER_PORTABLE_ONLY=ON)
-if(MAKE_PROGRAM)
-  list(APPEND configure_args "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
-endif()
-execute_process(COMMAND "${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${WORK_DIR}" ${configure_args}
-                RESULT_VARIABLE failed)
-if(failed)
-  message(FATAL_ERROR "configuring with PYBUFFER_PORTABLE_ONLY=ON failed")
-endif()
-execute_process(COMMAND "${CMAKE_COMMAND}" --build "${WORK_DIR}" -j2 --target pybuffer_core
-                RESULT_VARIABLE failed)
-if(failed)
-  message(FATAL_ERROR "building the core with PYBUFFER_PORTABLE_ONLY=ON failed")
-endif()
+set(TARGETS pybuffer_core)
+include("${CMAKE_CURRENT_LIST_DIR}/../package/build_without_tests.cmake")
 
 # The kernels' run_plan of each level compiled in (C++ names, demangled).
 file(GLOB_RECURSE archives "${WORK_DIR}/src/*.a")
