@@ -21,6 +21,8 @@
 //                   PYBUFFER_CPU), and called through a cached pointer.
 //   copy_movers.hpp (internal)
 //                   item loops, SSE2 register transposes and streaming stores for the kernels.
+//   copy_wide_squares.hpp (internal)
+//                   AVX2 and AVX-512 register transposes of 4- and 8-byte items.
 //   copy_odd_movers.hpp (internal)
 //                   wide moves of odd-sized items (3, 5, 6, 7, 12 bytes) in packed tiles.
 //
@@ -37,7 +39,10 @@
 //           packed along their own fastest axis and items are 1, 2, 4 or 8 bytes, whole
 //           tiles go through SSE2 register transposes into a stack buffer (<= 8 KiB) and out as
 //           whole destination lines (streaming stores past 8 MiB); items of 3, 5, 6, 7 or
-//           12 bytes move as one wide load and store each (copy_odd_movers.hpp)
+//           12 bytes move as one wide load and store each (copy_odd_movers.hpp). Level avx2
+//           transposes 4- and 8-byte items 8 x 8 and 4 x 4 in AVX2 registers; level avx512
+//           16 x 16 and 8 x 8 in AVX-512 ones, whose rows are whole lines written straight
+//           to the destination (no buffer), in blocks a 4 KiB page of rows wide
 // A transpose among short axes only (say 16 dimensions of 2 or 3) is a `table` after
 // regrouping the axes so that a cache line's worth of each side's fastest axes is innermost.
 // A direct box of at most 64 items in one or two dimensions skips planning: its items are

@@ -83,6 +83,25 @@ void copy_square_tile(const Plan &plan, char *d, const char *s) {
   constexpr ssize row = edge * static_cast<ssize>(N);
   constexpr int k = Square<N>::k;
   static_assert(edge * row <= 8192 && edge % k == 0, "a tile buffer of whole squares, <= 8 KiB");
+  if constexpr (Square<N>::whole_lines) {
+    // Each square row is a whole destination line: no buffer, the squares go straight out.
+    // Tile corners are whole squares apart, so one 64-byte aligned corner aligns them all.
+    static_assert(k * N == 64, "square rows are cache lines");
+    const bool stream =
+        plan.stream && (reinterpret_cast<std::uintptr_t>(d) % 64 == 0) && across.dstep % 64 == 0;
+    for (ssize j = 0; j < edge; j += k) {
+      for (ssize i = 0; i < edge; i += k) {
+        char *to = d + i * across.dstep + j * static_cast<ssize>(N);
+        const char *from = s + i * static_cast<ssize>(N) + j * inner.sstep;
+        if (stream) {
+          Square<N>::template put<true>(to, across.dstep, from, inner.sstep);
+        } else {
+          Square<N>::template put<false>(to, across.dstep, from, inner.sstep);
+        }
+      }
+    }
+    return;
+  }
   alignas(64) char buffer[edge * row];
   for (ssize j = 0; j < edge; j += k) {
     for (ssize i = 0; i < edge; i += k) {
@@ -166,6 +185,12 @@ void copy_tile(const Plan &plan, char *d, const char *s, ssize ni, ssize nj) {
 // own when the pitch is large, and uses every byte of them before it moves on, so the TLB
 // (4 KiB pages unless the memory has huge pages) holds both sides' pages for the whole block.
 constexpr ssize block_edge = 128;
+// Whole-line squares (copy_wide_squares.hpp) leave no buffer pass to hide the page walks
+// behind: their blocks span a whole 4 KiB page of each row on both sides (2 x 1024 pages for
+// 4-byte items, more than the first-level TLB holds but within the second's), which measured
+// faster than 128 x 128 on the 4096 x 4096 transposes (bench/RESULTS.md, helper `wide`).
+template <std::size_t N>
+constexpr ssize page_block_edge = N != 0 ? 4096 / static_cast<ssize>(N) : block_edge;
 
 // The transposing kernel over the two innermost axes. Within a block, tiles go along the
 // destination's fastest axis in the inner loop, so the destination is written as a few
@@ -176,7 +201,8 @@ void copy_tiles(const Plan &plan, char *d, const char *s) {
   const Axis &across = plan.axes[plan.naxes - 2];
   const Axis &inner = plan.axes[plan.naxes - 1];
   const ssize edge = tile_edge(plan.itemsize);
-  const ssize block = block_edge > edge ? block_edge : edge;
+  const ssize wanted = plan.squares && Square<N>::whole_lines ? page_block_edge<N> : block_edge;
+  const ssize block = wanted > edge ? wanted : edge;
   for (ssize bi = 0; bi < across.extent; bi += block) {
     const ssize ei = across.extent - bi < block ? across.extent : bi + block;
     for (ssize bj = 0; bj < inner.extent; bj += block) {

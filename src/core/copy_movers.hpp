@@ -34,9 +34,13 @@ void run_items(char *d, ssize dstep, const char *s, ssize sstep, ssize n, ssize 
 // (spitch bytes apart, K items packed in each) become K destination rows (dpitch bytes apart,
 // K items packed in each), destination row r being source column r. K == 0: none for N.
 
+// whole_lines: each of its rows is one 64-byte cache line, and put<Stream> writes it straight
+// to the destination (streaming stores: d and dp 64-byte aligned).
+
 template <std::size_t N>
 struct Square {
   static constexpr int k = 0;
+  static constexpr bool whole_lines = false;
   static void move(char *, ssize, const char *, ssize) {}
 };
 
@@ -61,6 +65,7 @@ inline __m128i load4(const char *p) {
 template <>
 struct Square<1> {
   static constexpr int k = 16;
+  static constexpr bool whole_lines = false;
   static void move(char *d, ssize dp, const char *s, ssize sp) {
     __m128i x[16];
     for (int r = 0; r < 16; ++r) x[r] = load16(s + r * sp);
@@ -80,6 +85,7 @@ struct Square<1> {
 template <>
 struct Square<2> {
   static constexpr int k = 8;
+  static constexpr bool whole_lines = false;
   static void move(char *d, ssize dp, const char *s, ssize sp) {
     const __m128i r0 = load16(s), r1 = load16(s + sp), r2 = load16(s + 2 * sp);
     const __m128i r3 = load16(s + 3 * sp), r4 = load16(s + 4 * sp), r5 = load16(s + 5 * sp);
@@ -103,10 +109,12 @@ struct Square<2> {
   }
 };
 
+#if !defined(__AVX2__)  // the avx2 and avx512 levels' wider squares: copy_wide_squares.hpp
 // 4 x 4 four-byte items.
 template <>
 struct Square<4> {
   static constexpr int k = 4;
+  static constexpr bool whole_lines = false;
   static void move(char *d, ssize dp, const char *s, ssize sp) {
     const __m128i r0 = load16(s), r1 = load16(s + sp), r2 = load16(s + 2 * sp);
     const __m128i r3 = load16(s + 3 * sp);
@@ -123,14 +131,24 @@ struct Square<4> {
 template <>
 struct Square<8> {
   static constexpr int k = 2;
+  static constexpr bool whole_lines = false;
   static void move(char *d, ssize dp, const char *s, ssize sp) {
     const __m128i r0 = load16(s), r1 = load16(s + sp);
     store16(d, _mm_unpacklo_epi64(r0, r1));
     store16(d + dp, _mm_unpackhi_epi64(r0, r1));
   }
 };
+#endif
 
 #endif  // PYBUFFER_KERNEL_SIMD
+
+}  // namespace pybuffer::core::engine::PYBUFFER_KERNEL_LEVEL
+
+#if PYBUFFER_KERNEL_SIMD && defined(__AVX2__)
+#include "copy_wide_squares.hpp"
+#endif
+
+namespace pybuffer::core::engine::PYBUFFER_KERNEL_LEVEL {
 
 /// n items of N bytes (4 or 8) gathered from a stride into packed memory at d, written with
 /// streaming stores 16 bytes at a time once d is 16-byte aligned (the few items before and

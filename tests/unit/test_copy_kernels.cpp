@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -251,6 +252,22 @@ TEST_P(CopyKernels, LargeCopiesStreamOrNotByDestinationAlignment) {
     const Side strided = laid_out(rows, 4, {0, 1}, 0);  // a stride of 2 items along the rows
     ASSERT_TRUE(copies_exactly(level(), rows, 4, packed, align, strided, 0))
         << "gather, alignment " << align;
+  }
+}
+
+// Past 8 MiB, the avx512 level writes whole 4- and 8-byte squares straight to the destination
+// (src/core/copy_wide_squares.hpp): streaming when the destination and its row pitch are
+// 64-byte aligned (1552 * 4 = 97 * 64 bytes), plain stores at alignments 16, 32 and 4 (8-byte
+// items at 0 and 4: the test above). 1552 ends in a partial tile (48 * 32 + 16) and a partial
+// page-sized block; the other levels run the same cases through their own squares.
+TEST_P(CopyKernels, LargeFourAndEightByteTransposesAtLineAlignments) {
+  for (const auto &[itemsize, n, align] :
+       {std::tuple<ssize, ssize, ssize>{4, 1552, 0}, {4, 1552, 16}, {4, 1552, 4}, {8, 1104, 32}}) {
+    const std::vector<ssize> square{n, n};
+    const Side src = laid_out(square, itemsize, {1, 0}, 0);
+    const Side dst = laid_out(square, itemsize, {0, 1}, 0);
+    ASSERT_TRUE(copies_exactly(level(), square, itemsize, dst, align, src, 0))
+        << "item " << itemsize << ", destination alignment " << align;
   }
 }
 

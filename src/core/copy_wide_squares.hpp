@@ -1,0 +1,180 @@
+// Register transposes of 4- and 8-byte items in AVX2 and AVX-512 registers (internal, not
+// installed), for the avx2 and avx512 levels' copy kernels: included by copy_movers.hpp,
+// which holds the Square<N> template they specialise and the SSE2 ones the sse2 level keeps.
+// Which set is compiled follows the level file's own compiler flags
+// (cmake/PybufferCpuLevels.cmake).
+//
+//   avx2    8 x 8 four-byte and 4 x 4 eight-byte squares (rows of 32 bytes)
+//   avx512  16 x 16 four-byte and 8 x 8 eight-byte squares: each row is 64 bytes, one cache
+//           line, so whole squares can go straight to the destination (whole_lines), with
+//           streaming stores when its lines are 64-byte aligned.
+#pragma once
+
+#if !defined(__AVX2__)
+#error "copy_wide_squares.hpp is for the avx2 and avx512 levels"
+#endif
+
+#include <immintrin.h>
+
+namespace pybuffer::core::engine::PYBUFFER_KERNEL_LEVEL {
+
+// One register width's operations, for the round both widths share (Wide512, Wide256 below).
+/// Four rows (sp bytes apart) interleaved within each 128-bit lane L: u[m] holds column
+/// 4L + m of the four rows (m = 0..3), four-byte items.
+template <class W>
+void interleave_four_rows(const char *rows, ssize sp, typename W::Vec *u) {
+  const typename W::Vec r0 = W::load(rows), r1 = W::load(rows + sp);
+  const typename W::Vec r2 = W::load(rows + 2 * sp), r3 = W::load(rows + 3 * sp);
+  const typename W::Vec a0 = W::unpacklo32(r0, r1), a1 = W::unpackhi32(r0, r1);
+  const typename W::Vec a2 = W::unpacklo32(r2, r3), a3 = W::unpackhi32(r2, r3);
+  u[0] = W::unpacklo64(a0, a2);
+  u[1] = W::unpackhi64(a0, a2);
+  u[2] = W::unpacklo64(a1, a3);
+  u[3] = W::unpackhi64(a1, a3);
+}
+
+#if defined(__AVX512F__)
+
+// The unpacks in their all-lanes masked form: the same instructions, but GCC 12.2's unmasked
+// forms start from an "undefined" vector that -Wuninitialized reports (a false positive).
+struct Wide512 {
+  using Vec = __m512i;
+  static constexpr __mmask16 all16 = 0xffff;
+  static constexpr __mmask8 all8 = 0xff;
+  static Vec load(const char *p) { return _mm512_loadu_si512(p); }
+  static Vec unpacklo32(Vec a, Vec b) { return _mm512_mask_unpacklo_epi32(a, all16, a, b); }
+  static Vec unpackhi32(Vec a, Vec b) { return _mm512_mask_unpackhi_epi32(a, all16, a, b); }
+  static Vec unpacklo64(Vec a, Vec b) { return _mm512_mask_unpacklo_epi64(a, all8, a, b); }
+  static Vec unpackhi64(Vec a, Vec b) { return _mm512_mask_unpackhi_epi64(a, all8, a, b); }
+  /// 128-bit lanes: 0x88 takes lanes 0 and 2 of a, then of b; 0xdd lanes 1 and 3 (whole
+  /// lanes: the element size of the shuffle only matters to masks).
+  template <int Lanes>
+  static Vec lanes(Vec a, Vec b) {
+    return _mm512_mask_shuffle_i64x2(a, all8, a, b, Lanes);
+  }
+};
+
+/// Stores rows 64 bytes each, dp bytes apart: streaming (d and dp 64-byte aligned) or plain.
+template <bool Stream, int K>
+void store_lines(char *d, ssize dp, const __m512i (&rows)[K]) {
+  for (int r = 0; r < K; ++r) {
+    if constexpr (Stream) {
+      _mm512_stream_si512(reinterpret_cast<__m512i *>(d + r * dp), rows[r]);
+    } else {
+      _mm512_storeu_si512(d + r * dp, rows[r]);
+    }
+  }
+}
+
+/// The squares' last two rounds: x[g * Q + m] holds, in each 128-bit lane L, column Q * L + m
+/// of the g-th quarter of the rows (g = 0..3); out[Q * L + m], a whole column, gathers lane
+/// L of x[m], x[Q + m], x[2Q + m] and x[3Q + m].
+template <int Q>
+void gather_lanes(const __m512i (&x)[4 * Q], __m512i (&out)[4 * Q]) {
+  using W = Wide512;
+  for (int m = 0; m < Q; ++m) {
+    const __m512i v = W::lanes<0x88>(x[m], x[Q + m]);  // lanes 0 and 2 of quarters 0 and 1
+    const __m512i v_odd = W::lanes<0xdd>(x[m], x[Q + m]);
+    const __m512i w = W::lanes<0x88>(x[2 * Q + m], x[3 * Q + m]);
+    const __m512i w_odd = W::lanes<0xdd>(x[2 * Q + m], x[3 * Q + m]);
+    out[m] = W::lanes<0x88>(v, w);
+    out[2 * Q + m] = W::lanes<0xdd>(v, w);
+    out[Q + m] = W::lanes<0x88>(v_odd, w_odd);
+    out[3 * Q + m] = W::lanes<0xdd>(v_odd, w_odd);
+  }
+}
+
+// 16 x 16 four-byte items: each quarter of the rows interleaved within lanes, then whole
+// lanes gathered.
+template <>
+struct Square<4> {
+  static constexpr int k = 16;
+  static constexpr bool whole_lines = true;
+
+  template <bool Stream>
+  static void put(char *d, ssize dp, const char *s, ssize sp) {
+    __m512i u[16];
+    for (int g = 0; g < 4; ++g) interleave_four_rows<Wide512>(s + 4 * g * sp, sp, u + 4 * g);
+    __m512i out[16];
+    gather_lanes<4>(u, out);
+    store_lines<Stream>(d, dp, out);
+  }
+  static void move(char *d, ssize dp, const char *s, ssize sp) { put<false>(d, dp, s, sp); }
+};
+
+// 8 x 8 eight-byte items: rows interleaved in pairs (t[2p + m] holds column 2L + m of rows
+// 2p and 2p + 1 in lane L), then whole lanes gathered.
+template <>
+struct Square<8> {
+  static constexpr int k = 8;
+  static constexpr bool whole_lines = true;
+
+  template <bool Stream>
+  static void put(char *d, ssize dp, const char *s, ssize sp) {
+    using W = Wide512;
+    __m512i t[8];
+    for (int p = 0; p < 4; ++p) {
+      const __m512i r0 = W::load(s + 2 * p * sp), r1 = W::load(s + (2 * p + 1) * sp);
+      t[2 * p] = W::unpacklo64(r0, r1);
+      t[2 * p + 1] = W::unpackhi64(r0, r1);
+    }
+    __m512i out[8];
+    gather_lanes<2>(t, out);
+    store_lines<Stream>(d, dp, out);
+  }
+  static void move(char *d, ssize dp, const char *s, ssize sp) { put<false>(d, dp, s, sp); }
+};
+
+#else  // AVX2
+
+struct Wide256 {
+  using Vec = __m256i;
+  static Vec load(const char *p) { return _mm256_loadu_si256(reinterpret_cast<const Vec *>(p)); }
+  static Vec unpacklo32(Vec a, Vec b) { return _mm256_unpacklo_epi32(a, b); }
+  static Vec unpackhi32(Vec a, Vec b) { return _mm256_unpackhi_epi32(a, b); }
+  static Vec unpacklo64(Vec a, Vec b) { return _mm256_unpacklo_epi64(a, b); }
+  static Vec unpackhi64(Vec a, Vec b) { return _mm256_unpackhi_epi64(a, b); }
+};
+
+inline void store32(char *p, __m256i v) {
+  _mm256_storeu_si256(reinterpret_cast<__m256i *>(p), v);
+}
+
+// 8 x 8 four-byte items: each half of the rows interleaved within lanes, then the two lanes
+// recombined (row 4L + m: lane L of u[m] and of u[4 + m]).
+template <>
+struct Square<4> {
+  static constexpr int k = 8;
+  static constexpr bool whole_lines = false;
+  static void move(char *d, ssize dp, const char *s, ssize sp) {
+    __m256i u[8];
+    interleave_four_rows<Wide256>(s, sp, u);
+    interleave_four_rows<Wide256>(s + 4 * sp, sp, u + 4);
+    for (int m = 0; m < 4; ++m) {
+      store32(d + m * dp, _mm256_permute2x128_si256(u[m], u[4 + m], 0x20));        // low lanes
+      store32(d + (4 + m) * dp, _mm256_permute2x128_si256(u[m], u[4 + m], 0x31));  // high
+    }
+  }
+};
+
+// 4 x 4 eight-byte items: rows interleaved in pairs, then the two lanes recombined.
+template <>
+struct Square<8> {
+  static constexpr int k = 4;
+  static constexpr bool whole_lines = false;
+  static void move(char *d, ssize dp, const char *s, ssize sp) {
+    using W = Wide256;
+    const __m256i r0 = W::load(s), r1 = W::load(s + sp);
+    const __m256i r2 = W::load(s + 2 * sp), r3 = W::load(s + 3 * sp);
+    const __m256i t[4] = {W::unpacklo64(r0, r1), W::unpackhi64(r0, r1), W::unpacklo64(r2, r3),
+                          W::unpackhi64(r2, r3)};
+    for (int m = 0; m < 2; ++m) {
+      store32(d + m * dp, _mm256_permute2x128_si256(t[m], t[2 + m], 0x20));
+      store32(d + (2 + m) * dp, _mm256_permute2x128_si256(t[m], t[2 + m], 0x31));
+    }
+  }
+};
+
+#endif
+
+}  // namespace pybuffer::core::engine::PYBUFFER_KERNEL_LEVEL
