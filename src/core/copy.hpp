@@ -40,7 +40,7 @@
 //           tiles go through SSE2 register transposes into a stack buffer (<= 8 KiB) and out as
 //           whole destination lines (streaming stores past 8 MiB); items of 3, 5, 6, 7 or
 //           12 bytes move as one wide load and store each (copy_odd_movers.hpp). Level avx2
-//           transposes 4- and 8-byte items 8 x 8 and 4 x 4 in AVX2 registers; level avx512
+//           transposes 8-byte items 4 x 4 in AVX2 registers; level avx512 4- and 8-byte items
 //           16 x 16 and 8 x 8 in AVX-512 ones, whose rows are whole lines written straight
 //           to the destination (no buffer), in blocks a 4 KiB page of rows wide
 // A transpose among short axes only (say 16 dimensions of 2 or 3) is a `table` after

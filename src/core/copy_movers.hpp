@@ -109,7 +109,7 @@ struct Square<2> {
   }
 };
 
-#if !defined(__AVX2__)  // the avx2 and avx512 levels' wider squares: copy_wide_squares.hpp
+#if !defined(__AVX512F__)  // the avx512 level's wider squares: copy_wide_squares.hpp
 // 4 x 4 four-byte items.
 template <>
 struct Square<4> {
@@ -126,6 +126,9 @@ struct Square<4> {
     store16(d + 3 * dp, _mm_unpackhi_epi64(a2, a3));
   }
 };
+#endif
+
+#if !defined(__AVX2__)  // the avx2 and avx512 levels' wider squares: copy_wide_squares.hpp
 
 // 2 x 2 eight-byte items.
 template <>

@@ -4,7 +4,8 @@
 // Which set is compiled follows the level file's own compiler flags
 // (cmake/PybufferCpuLevels.cmake).
 //
-//   avx2    8 x 8 four-byte and 4 x 4 eight-byte squares (rows of 32 bytes)
+//   avx2    4 x 4 eight-byte squares (rows of 32 bytes); four-byte items keep the SSE2
+//           4 x 4 squares (8 x 8 AVX2 ones measured slower here: bench/RESULTS.md)
 //   avx512  16 x 16 four-byte and 8 x 8 eight-byte squares: each row is 64 bytes, one cache
 //           line, so whole squares can go straight to the destination (whole_lines), with
 //           streaming stores when its lines are 64-byte aligned.
@@ -17,21 +18,6 @@
 #include <immintrin.h>
 
 namespace pybuffer::core::engine::PYBUFFER_KERNEL_LEVEL {
-
-// One register width's operations, for the round both widths share (Wide512, Wide256 below).
-/// Four rows (sp bytes apart) interleaved within each 128-bit lane L: u[m] holds column
-/// 4L + m of the four rows (m = 0..3), four-byte items.
-template <class W>
-void interleave_four_rows(const char *rows, ssize sp, typename W::Vec *u) {
-  const typename W::Vec r0 = W::load(rows), r1 = W::load(rows + sp);
-  const typename W::Vec r2 = W::load(rows + 2 * sp), r3 = W::load(rows + 3 * sp);
-  const typename W::Vec a0 = W::unpacklo32(r0, r1), a1 = W::unpackhi32(r0, r1);
-  const typename W::Vec a2 = W::unpacklo32(r2, r3), a3 = W::unpackhi32(r2, r3);
-  u[0] = W::unpacklo64(a0, a2);
-  u[1] = W::unpackhi64(a0, a2);
-  u[2] = W::unpacklo64(a1, a3);
-  u[3] = W::unpackhi64(a1, a3);
-}
 
 #if defined(__AVX512F__)
 
@@ -53,6 +39,20 @@ struct Wide512 {
     return _mm512_mask_shuffle_i64x2(a, all8, a, b, Lanes);
   }
 };
+
+/// Four rows (sp bytes apart) interleaved within each 128-bit lane L: u[m] holds column
+/// 4L + m of the four rows (m = 0..3), four-byte items.
+inline void interleave_four_rows(const char *rows, ssize sp, __m512i *u) {
+  using W = Wide512;
+  const __m512i r0 = W::load(rows), r1 = W::load(rows + sp);
+  const __m512i r2 = W::load(rows + 2 * sp), r3 = W::load(rows + 3 * sp);
+  const __m512i a0 = W::unpacklo32(r0, r1), a1 = W::unpackhi32(r0, r1);
+  const __m512i a2 = W::unpacklo32(r2, r3), a3 = W::unpackhi32(r2, r3);
+  u[0] = W::unpacklo64(a0, a2);
+  u[1] = W::unpackhi64(a0, a2);
+  u[2] = W::unpacklo64(a1, a3);
+  u[3] = W::unpackhi64(a1, a3);
+}
 
 /// Stores rows 64 bytes each, dp bytes apart: streaming (d and dp 64-byte aligned) or plain.
 template <bool Stream, int K>
@@ -94,7 +94,7 @@ struct Square<4> {
   template <bool Stream>
   static void put(char *d, ssize dp, const char *s, ssize sp) {
     __m512i u[16];
-    for (int g = 0; g < 4; ++g) interleave_four_rows<Wide512>(s + 4 * g * sp, sp, u + 4 * g);
+    for (int g = 0; g < 4; ++g) interleave_four_rows(s + 4 * g * sp, sp, u + 4 * g);
     __m512i out[16];
     gather_lanes<4>(u, out);
     store_lines<Stream>(d, dp, out);
@@ -127,35 +127,12 @@ struct Square<8> {
 
 #else  // AVX2
 
-struct Wide256 {
-  using Vec = __m256i;
-  static Vec load(const char *p) { return _mm256_loadu_si256(reinterpret_cast<const Vec *>(p)); }
-  static Vec unpacklo32(Vec a, Vec b) { return _mm256_unpacklo_epi32(a, b); }
-  static Vec unpackhi32(Vec a, Vec b) { return _mm256_unpackhi_epi32(a, b); }
-  static Vec unpacklo64(Vec a, Vec b) { return _mm256_unpacklo_epi64(a, b); }
-  static Vec unpackhi64(Vec a, Vec b) { return _mm256_unpackhi_epi64(a, b); }
-};
-
+inline __m256i load32(const char *p) {
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p));
+}
 inline void store32(char *p, __m256i v) {
   _mm256_storeu_si256(reinterpret_cast<__m256i *>(p), v);
 }
-
-// 8 x 8 four-byte items: each half of the rows interleaved within lanes, then the two lanes
-// recombined (row 4L + m: lane L of u[m] and of u[4 + m]).
-template <>
-struct Square<4> {
-  static constexpr int k = 8;
-  static constexpr bool whole_lines = false;
-  static void move(char *d, ssize dp, const char *s, ssize sp) {
-    __m256i u[8];
-    interleave_four_rows<Wide256>(s, sp, u);
-    interleave_four_rows<Wide256>(s + 4 * sp, sp, u + 4);
-    for (int m = 0; m < 4; ++m) {
-      store32(d + m * dp, _mm256_permute2x128_si256(u[m], u[4 + m], 0x20));        // low lanes
-      store32(d + (4 + m) * dp, _mm256_permute2x128_si256(u[m], u[4 + m], 0x31));  // high
-    }
-  }
-};
 
 // 4 x 4 eight-byte items: rows interleaved in pairs, then the two lanes recombined.
 template <>
@@ -163,11 +140,10 @@ struct Square<8> {
   static constexpr int k = 4;
   static constexpr bool whole_lines = false;
   static void move(char *d, ssize dp, const char *s, ssize sp) {
-    using W = Wide256;
-    const __m256i r0 = W::load(s), r1 = W::load(s + sp);
-    const __m256i r2 = W::load(s + 2 * sp), r3 = W::load(s + 3 * sp);
-    const __m256i t[4] = {W::unpacklo64(r0, r1), W::unpackhi64(r0, r1), W::unpacklo64(r2, r3),
-                          W::unpackhi64(r2, r3)};
+    const __m256i r0 = load32(s), r1 = load32(s + sp);
+    const __m256i r2 = load32(s + 2 * sp), r3 = load32(s + 3 * sp);
+    const __m256i t[4] = {_mm256_unpacklo_epi64(r0, r1), _mm256_unpackhi_epi64(r0, r1),
+                          _mm256_unpacklo_epi64(r2, r3), _mm256_unpackhi_epi64(r2, r3)};
     for (int m = 0; m < 2; ++m) {
       store32(d + m * dp, _mm256_permute2x128_si256(t[m], t[2 + m], 0x20));
       store32(d + (2 + m) * dp, _mm256_permute2x128_si256(t[m], t[2 + m], 0x31));
