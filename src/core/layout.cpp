@@ -182,4 +182,25 @@ Status fill_contiguous_strides(int ndim, const ssize *shape, ssize *strides, ssi
   return ok_status();
 }
 
+namespace detail {
+
+bool is_one_block_general(const View &view, char order) {
+  const bool common = view.suboffsets == nullptr && view.shape != nullptr &&
+                      view.strides != nullptr && view.len > 0 && view.itemsize > 0 &&
+                      view.ndim >= 1 && view.ndim <= max_ndim;
+  if (!common) return check_sizes(view).ok() && is_contiguous(view, order);
+  switch (order) {
+    case 'C':
+      return is_packed_block(view, view.ndim - 1, -1);
+    case 'F':
+      return is_packed_block(view, 0, 1);
+    case 'A':
+      return is_packed_block(view, view.ndim - 1, -1) || is_packed_block(view, 0, 1);
+    default:
+      return false;
+  }
+}
+
+}  // namespace detail
+
 }  // namespace pybuffer::core
