@@ -17,6 +17,7 @@
 #include <cstring>
 
 #include "assert.hpp"
+#include "copy_chunks.hpp"
 #include "copy_movers.hpp"
 #include "copy_odd_movers.hpp"
 #include "copy_plan.hpp"
@@ -282,6 +283,9 @@ void run_kernel(const Plan &plan, char *d, const char *s) {
            });
       return;
     }
+    case Kernel::chunks:
+      copy_chunks<N>(plan, d, s);
+      return;
     case Kernel::tile:
       walk(plan, plan.naxes - 2, d, s,
            [&plan](char *to, const char *from) { copy_tiles<N>(plan, to, from); });

@@ -227,6 +227,30 @@ TEST(CopyPlan, TransposeOfShortAxesIsARegroupedTable) {
   EXPECT_EQ(p.plan.axes[1].sstep, 1);
 }
 
+// Twelve axes of 2 four-byte items, C order into Fortran order: the destination is packed
+// over its innermost axes, the source over the others, so the copy regroups into chunks of
+// 64 bytes or more on both sides. Destination: the fewest innermost axes filling 256 bytes
+// (six: 64 items). Source: the axes with source steps 4, 8, ..., 128 (six more, 64 items);
+// nothing is left outside them.
+TEST(CopyPlan, TransposeOfShortAxesIsRegroupedIntoChunks) {
+  ssize shape[12];
+  ssize c_order[12];
+  ssize fortran[12];
+  for (int i = 0; i < 12; ++i) {
+    shape[i] = 2;
+    c_order[i] = ssize{4} << (11 - i);
+    fortran[i] = ssize{4} << i;
+  }
+  const Planned p = plan_whole(12, shape, 4, fortran, c_order);
+  EXPECT_TRUE(p.order_is_free);
+  EXPECT_EQ(p.plan.kernel, Kernel::chunks);
+  EXPECT_EQ(p.plan.dst_chunk_axes, 6);
+  EXPECT_EQ(p.plan.src_chunk_axes, 6);
+  ASSERT_EQ(p.plan.naxes, 12);
+  for (int k = 6; k < 12; ++k) EXPECT_EQ(p.plan.axes[k].dstep, ssize{4} << (11 - k)) << k;
+  for (int k = 0; k < 6; ++k) EXPECT_EQ(p.plan.axes[k].sstep, ssize{4} << (5 - k)) << k;
+}
+
 // A destination with a zero stride writes bytes twice: nothing may be reordered. In C order
 // the rows stay as they are (each row is packed on both sides: a block per row); in Fortran
 // order the axes are reversed so that dimension 0 runs fastest, and that run is strided.
