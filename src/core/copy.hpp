@@ -23,6 +23,8 @@
 //                   item loops, SSE2 register transposes and streaming stores for the kernels.
 //   copy_odd_movers.hpp (internal)
 //                   wide moves of odd-sized items (3, 5, 6, 7, 12 bytes) in packed tiles.
+//   copy_chunks.hpp (internal)
+//                   the chunks kernel.
 //
 // Kernels for the innermost axes, all specialised by item size (1-8, 12, 16, any):
 //   item    no axis left (0-d, or every extent 1): one item
@@ -38,8 +40,13 @@
 //           tiles go through SSE2 register transposes into a stack buffer (<= 8 KiB) and out as
 //           whole destination lines (streaming stores past 8 MiB); items of 3, 5, 6, 7 or
 //           12 bytes move as one wide load and store each (copy_odd_movers.hpp)
-// A transpose among short axes only (say 16 dimensions of 2 or 3) is a `table` after
-// regrouping the axes so that a cache line's worth of each side's fastest axes is innermost.
+//   chunks  a transpose among short axes only (say 24 dimensions of 2): the destination's
+//           packed innermost axes (up to 256 bytes) and the source's packed axes outside
+//           them form a 2-D transpose of packed chunks; each tile's source chunks are read
+//           whole into a stack buffer (<= 16 KiB), moved through the register squares, and
+//           written as whole destination chunks, tiles walked so that neighbours share pages
+//           (copy_chunks.hpp). Where a side's chunk cannot fill a line, the axes are regrouped
+//           so that a line's worth of each side's fastest axes is innermost, for a `table`.
 // A direct box of at most 64 items in one or two dimensions skips planning: its items are
 // copied one by one in sequential order (copy_small).
 //
