@@ -182,6 +182,16 @@ Status fill_contiguous_strides(int ndim, const ssize *shape, ssize *strides, ssi
   return ok_status();
 }
 
+namespace {
+// Packed in the order asked for and multiplying out to len. With len > 0 an extent below 1
+// cannot match it (the product is 0 or reported as -1), nor can an overflowing one, so this
+// is false wherever check_sizes would refuse the view.
+bool is_packed_block(const View &view, int first, int step) {
+  ssize bytes = 0;
+  return is_packed(view, first, step, &bytes) && bytes == view.len;
+}
+}  // namespace
+
 namespace detail {
 
 bool is_one_block_general(const View &view, char order) {

@@ -158,16 +158,6 @@ struct Span {
 /// (then so are low and high); otherwise returns the dimension at which the sum overflowed.
 int span(int ndim, const ssize *shape, const ssize *strides, Span *out);
 
-namespace detail {
-// Packed in the order asked for and multiplying out to len. With len > 0 an extent below 1
-// cannot match it (the product is 0 or reported as -1), nor can an overflowing one, so this
-// is false wherever check_sizes would refuse the view.
-inline bool is_packed_block(const View &view, int first, int step) {
-  ssize bytes = 0;
-  return is_packed(view, first, step, &bytes) && bytes == view.len;
-}
-}  // namespace detail
-
 // ---------------------------------------------------------------------------------------------
 // The per-call queries, inline.
 
