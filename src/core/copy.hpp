@@ -25,6 +25,9 @@
 //                   wide moves of odd-sized items (3, 5, 6, 7, 12 bytes) in packed tiles.
 //   copy_chunks.hpp (internal)
 //                   the chunks kernel.
+//   copy_wide_bytes.hpp (internal)
+//                   1-byte tiles at the AVX-512 level: 16 whole source lines a group, their
+//                   four 16 x 16 squares transposed at once.
 //
 // Kernels for the innermost axes, all specialised by item size (1-8, 12, 16, any):
 //   item    no axis left (0-d, or every extent 1): one item
