@@ -35,10 +35,20 @@ typedef struct _typeobject PyTypeObject;
 #define Py_END_OF_BUFFER (-1)
 
 /** PYBUFFER_LEGACY_FUNCTIONS(X) lists the functions of 2.7's buffer-object API, as
-    X(return type, 2.7 name, parameter list, argument list), like PYBUFFER_FUNCTIONS. */
-#define PYBUFFER_LEGACY_FUNCTIONS(X)                                                        \
-  X(PyTypeObject *, PyBuffer_GetType, (void), ())                                           \
-  X(int, PyBuffer_Check, (PyObject * op), (op))                                             \
+    X(return type, 2.7 name, parameter list, argument list), like PYBUFFER_FUNCTIONS: the
+    type's two (PYBUFFER_LEGACY_TYPE_FUNCTIONS), then the five constructors
+    (PYBUFFER_LEGACY_CONSTRUCTORS). 2.7 itself has only the constructors as functions. */
+#define PYBUFFER_LEGACY_FUNCTIONS(X) \
+  PYBUFFER_LEGACY_TYPE_FUNCTIONS(X) PYBUFFER_LEGACY_CONSTRUCTORS(X)
+
+/** The Python 3 layer's functions for what 2.7 has as data (PyBuffer_Type) and a macro
+    (PyBuffer_Check). */
+#define PYBUFFER_LEGACY_TYPE_FUNCTIONS(X)         \
+  X(PyTypeObject *, PyBuffer_GetType, (void), ()) \
+  X(int, PyBuffer_Check, (PyObject * op), (op))
+
+/** The five constructors of 2.7's bufferobject.h. */
+#define PYBUFFER_LEGACY_CONSTRUCTORS(X)                                                     \
   X(PyObject *, PyBuffer_FromObject, (PyObject * base, Py_ssize_t offset, Py_ssize_t size), \
     (base, offset, size))                                                                   \
   X(PyObject *, PyBuffer_FromReadWriteObject,                                               \
@@ -51,13 +61,10 @@ typedef struct _typeobject PyTypeObject;
 /* With CPython 2.7's headers (libpybuffer-py27), which declare 2.7's names themselves: only
    the twins of what 2.7 exports, the type object's a data symbol as 2.7's PyBuffer_Type is
    (libpybuffer-py27 exports it under that name too). */
-PYBUFFER_API PyObject *pybuffer_PyBuffer_FromObject(PyObject *base, Py_ssize_t offset,
-                                                    Py_ssize_t size);
-PYBUFFER_API PyObject *pybuffer_PyBuffer_FromReadWriteObject(PyObject *base, Py_ssize_t offset,
-                                                             Py_ssize_t size);
-PYBUFFER_API PyObject *pybuffer_PyBuffer_FromMemory(void *ptr, Py_ssize_t size);
-PYBUFFER_API PyObject *pybuffer_PyBuffer_FromReadWriteMemory(void *ptr, Py_ssize_t size);
-PYBUFFER_API PyObject *pybuffer_PyBuffer_New(Py_ssize_t size);
+#define PYBUFFER_DECLARE_LEGACY_TWIN(ret, name, params, args) \
+  PYBUFFER_API ret pybuffer_##name params;
+PYBUFFER_LEGACY_CONSTRUCTORS(PYBUFFER_DECLARE_LEGACY_TWIN)
+#undef PYBUFFER_DECLARE_LEGACY_TWIN
 PYBUFFER_API extern PyTypeObject pybuffer_PyBuffer_Type;
 /* And the twins of the two index helpers 2.7's abstract.c exports (abstract.h declares them). */
 PYBUFFER_API void pybuffer__Py_add_one_to_index_F(int nd, Py_ssize_t *index,

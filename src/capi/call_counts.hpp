@@ -8,13 +8,13 @@
 #include <atomic>
 
 // The buffer-object functions (<pybuffer/legacy.h>): the porting layer's in every Python 3
-// variant; in the 2.7 variant, 2.7's constructors (its PyBuffer_GetType and PyBuffer_Check
-// rows are never defined there: 2.7 has a data symbol and a macro for them).
+// variant; in the 2.7 variant, 2.7's constructors only (2.7 has a data symbol and a macro
+// where the porting layer has PyBuffer_GetType and PyBuffer_Check).
 #include <pybuffer/legacy.h>
 #if defined(PYBUFFER_PROFILE_PY27)
 // 2.7's abstract.c also exports two helpers of its copy loops (its abstract.h declares them).
 #define PYBUFFER_VARIANT_LEGACY_FUNCTIONS(X)                                            \
-  PYBUFFER_LEGACY_FUNCTIONS(X)                                                          \
+  PYBUFFER_LEGACY_CONSTRUCTORS(X)                                                       \
   X(void, _Py_add_one_to_index_F, (int nd, Py_ssize_t *index, const Py_ssize_t *shape), \
     (nd, index, shape))                                                                 \
   X(void, _Py_add_one_to_index_C, (int nd, Py_ssize_t *index, const Py_ssize_t *shape), \

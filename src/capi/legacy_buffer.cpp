@@ -99,9 +99,7 @@ extern "C" PyObject *pybuffer_impl_PyBuffer_FromReadWriteMemory(void *ptr, Py_ss
 PYBUFFER_PUBLISH(PyBuffer_New);
 extern "C" PyObject *pybuffer_impl_PyBuffer_New(Py_ssize_t size) {
   PYBUFFER_COUNT_CALL(PyBuffer_New);
-  // 2.7's object header, which its memory followed: PyObject_HEAD and six fields.
-  constexpr Py_ssize_t header = sizeof(PyObject) + 5 * sizeof(void *) + sizeof(long);
-  const core::Status status = core::legacy::check_new_size(size, header);
+  const core::Status status = core::legacy::check_new_size(size, host::legacy_new_header_size);
   if (status.code == core::Code::size_overflow) {
     host::raise_no_memory();  // 2.7's answer to a size it cannot add its header to
     return nullptr;

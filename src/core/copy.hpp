@@ -25,6 +25,11 @@
 //                   AVX2 and AVX-512 register transposes of 4- and 8-byte items.
 //   copy_odd_movers.hpp (internal)
 //                   wide moves of odd-sized items (3, 5, 6, 7, 12 bytes) in packed tiles.
+//   copy_chunks.hpp (internal)
+//                   the chunks kernel.
+//   copy_wide_bytes.hpp (internal)
+//                   1-byte tiles at the AVX-512 level: 16 whole source lines a group, their
+//                   four 16 x 16 squares transposed at once.
 //
 // Kernels for the innermost axes, all specialised by item size (1-8, 12, 16, any):
 //   item    no axis left (0-d, or every extent 1): one item
@@ -43,8 +48,13 @@
 //           transposes 8-byte items 4 x 4 in AVX2 registers; level avx512 4- and 8-byte items
 //           16 x 16 and 8 x 8 in AVX-512 ones, whose rows are whole lines written straight
 //           to the destination (no buffer), in blocks a 4 KiB page of rows wide
-// A transpose among short axes only (say 16 dimensions of 2 or 3) is a `table` after
-// regrouping the axes so that a cache line's worth of each side's fastest axes is innermost.
+//   chunks  a transpose among short axes only (say 24 dimensions of 2): the destination's
+//           packed innermost axes (up to 256 bytes) and the source's packed axes outside
+//           them form a 2-D transpose of packed chunks; each tile's source chunks are read
+//           whole into a stack buffer (<= 16 KiB), moved through the register squares, and
+//           written as whole destination chunks, tiles walked so that neighbours share pages
+//           (copy_chunks.hpp). Where a side's chunk cannot fill a line, the axes are regrouped
+//           so that a line's worth of each side's fastest axes is innermost, for a `table`.
 // A direct box of at most 64 items in one or two dimensions skips planning: its items are
 // copied one by one in sequential order (copy_small).
 //

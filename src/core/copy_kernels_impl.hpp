@@ -17,9 +17,11 @@
 #include <cstring>
 
 #include "assert.hpp"
+#include "copy_chunks.hpp"
 #include "copy_movers.hpp"
 #include "copy_odd_movers.hpp"
 #include "copy_plan.hpp"
+#include "copy_wide_bytes.hpp"
 
 namespace pybuffer::core::engine::PYBUFFER_KERNEL_LEVEL {
 namespace {
@@ -103,10 +105,16 @@ void copy_square_tile(const Plan &plan, char *d, const char *s) {
     return;
   }
   alignas(64) char buffer[edge * row];
-  for (ssize j = 0; j < edge; j += k) {
-    for (ssize i = 0; i < edge; i += k) {
-      Square<N>::move(buffer + i * row + j * static_cast<ssize>(N), row,
-                      s + i * static_cast<ssize>(N) + j * inner.sstep, inner.sstep);
+  if constexpr (N == 1 && has_wide_byte_rows) {
+    static_assert(row == 64 && k == 16, "whole 64-byte source lines, 16 rows a group");
+    for (ssize j = 0; j < edge; j += k)
+      transpose_byte_rows(buffer, j, s + j * inner.sstep, inner.sstep);
+  } else {
+    for (ssize j = 0; j < edge; j += k) {
+      for (ssize i = 0; i < edge; i += k) {
+        Square<N>::move(buffer + i * row + j * static_cast<ssize>(N), row,
+                        s + i * static_cast<ssize>(N) + j * inner.sstep, inner.sstep);
+      }
     }
   }
   const bool stream =
@@ -308,6 +316,9 @@ void run_kernel(const Plan &plan, char *d, const char *s) {
            });
       return;
     }
+    case Kernel::chunks:
+      copy_chunks<N>(plan, d, s);
+      return;
     case Kernel::tile:
       walk(plan, plan.naxes - 2, d, s,
            [&plan](char *to, const char *from) { copy_tiles<N>(plan, to, from); });

@@ -137,6 +137,64 @@ void group_short_axes(Plan &plan) {
   }
 }
 
+// The smaller of an axis's two steps.
+ssize near_step(const Axis &axis) {
+  const ssize d = magnitude(axis.dstep);
+  const ssize s = magnitude(axis.sstep);
+  return d < s ? d : s;
+}
+
+// A chunk fills this many bytes when its axes allow (four lines: enough for the prefetcher).
+constexpr ssize chunk_bytes = 256;
+
+// A transpose among short axes as a 2-D transpose of packed chunks (the chunks kernel): the
+// fewest innermost axes over which the destination is packed and that fill chunk_bytes, and
+// outside them the axes over which the source is packed, fastest innermost. Applies when each
+// chunk fills at least a line and items are at most 16 bytes (a tile fits the buffer);
+// otherwise the plan keeps its kernel (the axes may have moved: the order is free).
+bool choose_chunks(Plan &plan) {
+  const ssize itemsize = plan.itemsize;
+  if (itemsize > 16) return false;
+  int first_dst = plan.naxes;
+  ssize dst_items = 1;
+  while (first_dst > 0 && dst_items * itemsize < chunk_bytes) {
+    const Axis &axis = plan.axes[first_dst - 1];
+    if (axis.dstep != dst_items * itemsize || dst_items * axis.extent > chunk_capacity) break;
+    dst_items *= axis.extent;
+    --first_dst;
+  }
+  int placed = first_dst;
+  ssize src_items = 1;
+  while (placed > 0 && src_items * itemsize < chunk_bytes) {
+    int next = -1;
+    for (int k = 0; k < placed && next < 0; ++k) {
+      if (plan.axes[k].sstep == src_items * itemsize) next = k;
+    }
+    const ssize grown = src_items * (next < 0 ? 1 : plan.axes[next].extent);
+    if (next < 0 || grown > chunk_capacity || dst_items * grown * itemsize > chunk_buffer_bytes) {
+      break;
+    }
+    src_items = grown;
+    move_axis(plan, next, --placed);
+  }
+  if (dst_items * itemsize < line_bytes || src_items * itemsize < line_bytes) return false;
+  PYBUFFER_ASSERT(dst_items * src_items * itemsize <= chunk_buffer_bytes);
+  // The outer axes, innermost those that step least on either side (stable insertion sort):
+  // neighbouring tiles then share most of their pages on both sides (a Z-order walk of the
+  // tiles), instead of each tile landing on fresh pages of one side.
+  for (int k = 1; k < placed; ++k) {
+    const Axis axis = plan.axes[k];
+    const ssize key = near_step(axis);
+    int j = k;
+    for (; j > 0 && near_step(plan.axes[j - 1]) < key; --j) plan.axes[j] = plan.axes[j - 1];
+    plan.axes[j] = axis;
+  }
+  plan.kernel = Kernel::chunks;
+  plan.dst_chunk_axes = plan.naxes - first_dst;
+  plan.src_chunk_axes = first_dst - placed;
+  return true;
+}
+
 // Runs shorter than this many items pay more for the odometer step between them than for
 // their items: their offsets are enumerated once into a table instead.
 constexpr ssize short_run = 16;
@@ -173,6 +231,8 @@ void choose_kernel(Plan &plan, bool order_is_free) {
   plan.squares = false;
   plan.stream = false;
   plan.table_axes = 0;
+  plan.dst_chunk_axes = 0;
+  plan.src_chunk_axes = 0;
   if (plan.naxes == 0) {
     plan.kernel = Kernel::item;
     return;
@@ -198,6 +258,10 @@ void choose_kernel(Plan &plan, bool order_is_free) {
                       magnitude(plan.axes[plan.naxes - 1].sstep));
       PYBUFFER_ASSERT(magnitude(plan.axes[plan.naxes - 1].dstep) <=
                       magnitude(plan.axes[plan.naxes - 2].dstep));
+      return;
+    }
+    if (choose_chunks(plan)) {
+      plan.stream = plan_bytes(plan) >= stream_threshold;
       return;
     }
     group_short_axes(plan);

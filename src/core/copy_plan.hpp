@@ -15,7 +15,7 @@ struct Axis {
 };
 
 /// How the innermost axes are copied (the map in copy.hpp describes each).
-enum class Kernel : unsigned char { item, block, run, table, tile };
+enum class Kernel : unsigned char { item, block, run, table, tile, chunks };
 
 /// A normalised direct copy: the kernel, its flags, and the axes it and the odometer walk.
 struct Plan {
@@ -24,7 +24,9 @@ struct Plan {
   bool stream;   // tile with squares, or run of 4- or 8-byte items into packed memory, large
                  // enough (>= 8 MiB) to write whole lines past the caches
   int naxes;
-  int table_axes;  // table: how many innermost axes the offset table enumerates (else 0)
+  int table_axes;      // table: how many innermost axes the offset table enumerates (else 0)
+  int dst_chunk_axes;  // chunks: innermost axes packed in the destination (else 0)
+  int src_chunk_axes;  // chunks: axes just outside those, packed in the source (else 0)
   ssize itemsize;
   ssize dst_offset;  // from the base to the first item visited (a reflected axis moves it)
   ssize src_offset;
@@ -46,6 +48,11 @@ struct Box {
 // transpose of the benchmark, tables of 32 to 1024 entries measured within this machine's
 // noise of each other (1.0-1.4 ms, against 1.8 ms for the run kernel).
 inline constexpr ssize table_capacity = 64;
+
+// The chunks kernel: at most this many items in a chunk of either side, and a tile (both
+// chunks' items) of at most this many bytes, read into a local buffer.
+inline constexpr ssize chunk_capacity = 64;
+inline constexpr ssize chunk_buffer_bytes = 16384;
 
 // ---------------------------------------------------------------------------------------------
 // Planning (copy_plan.cpp) and running (copy_kernels_impl.hpp per level, cpu_level.cpp).

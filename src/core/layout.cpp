@@ -182,4 +182,35 @@ Status fill_contiguous_strides(int ndim, const ssize *shape, ssize *strides, ssi
   return ok_status();
 }
 
+namespace {
+// Packed in the order asked for and multiplying out to len. With len > 0 an extent below 1
+// cannot match it (the product is 0 or reported as -1), nor can an overflowing one, so this
+// is false wherever check_sizes would refuse the view.
+bool is_packed_block(const View &view, int first, int step) {
+  ssize bytes = 0;
+  return is_packed(view, first, step, &bytes) && bytes == view.len;
+}
+}  // namespace
+
+namespace detail {
+
+bool is_one_block_general(const View &view, char order) {
+  const bool common = view.suboffsets == nullptr && view.shape != nullptr &&
+                      view.strides != nullptr && view.len > 0 && view.itemsize > 0 &&
+                      view.ndim >= 1 && view.ndim <= max_ndim;
+  if (!common) return check_sizes(view).ok() && is_contiguous(view, order);
+  switch (order) {
+    case 'C':
+      return is_packed_block(view, view.ndim - 1, -1);
+    case 'F':
+      return is_packed_block(view, 0, 1);
+    case 'A':
+      return is_packed_block(view, view.ndim - 1, -1) || is_packed_block(view, 0, 1);
+    default:
+      return false;
+  }
+}
+
+}  // namespace detail
+
 }  // namespace pybuffer::core

@@ -83,9 +83,9 @@ Status fill_contiguous_strides(int ndim, const ssize *shape, ssize *strides, ssi
 
 /// check_sizes(view).ok() && is_contiguous(view, order), in one pass over the dimensions of
 /// a view with shape, strides, no suboffsets and len > 0 (others take the two functions):
-/// whether a copy may move the whole view with one memcpy. Inline, because for a small
-/// contiguous copy it is all the work besides the memcpy.
-inline bool is_one_block(const View &view, char order);
+/// whether a copy may move the whole view with one memcpy. The 1-d case is inline, because
+/// for a small contiguous copy it is all the work besides the memcpy.
+[[gnu::always_inline]] inline bool is_one_block(const View &view, char order);
 
 inline bool is_copy_order(char order) {
   return order == 'C' || order == 'F' || order == 'A';
@@ -157,16 +157,6 @@ struct Span {
 /// Fills `out` and returns -1 when the sum of |strides[i]| * (shape[i] - 1) is representable
 /// (then so are low and high); otherwise returns the dimension at which the sum overflowed.
 int span(int ndim, const ssize *shape, const ssize *strides, Span *out);
-
-namespace detail {
-// Packed in the order asked for and multiplying out to len. With len > 0 an extent below 1
-// cannot match it (the product is 0 or reported as -1), nor can an overflowing one, so this
-// is false wherever check_sizes would refuse the view.
-inline bool is_packed_block(const View &view, int first, int step) {
-  ssize bytes = 0;
-  return is_packed(view, first, step, &bytes) && bytes == view.len;
-}
-}  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
 // The per-call queries, inline.
@@ -268,22 +258,23 @@ inline bool find_direct_item(const View &view, const ssize *indices, void **out)
   return true;
 }
 
+namespace detail {
+// Every case but a 1-d view with shape and strides, out of line: the per-call copy of a small
+// contiguous buffer then pays no call and no stack frame before its memcpy.
+[[gnu::noinline]] bool is_one_block_general(const View &view, char order);
+}  // namespace detail
+
 inline bool is_one_block(const View &view, char order) {
-  const bool common = view.suboffsets == nullptr && view.shape != nullptr &&
-                      view.strides != nullptr && view.len > 0 && view.itemsize > 0 &&
-                      view.ndim >= 1 && view.ndim <= max_ndim;
-  if (!common) return check_sizes(view).ok() && is_contiguous(view, order);
-  switch (order) {
-    case 'C':
-      return detail::is_packed_block(view, view.ndim - 1, -1);
-    case 'F':
-      return detail::is_packed_block(view, 0, 1);
-    case 'A':
-      return detail::is_packed_block(view, view.ndim - 1, -1) ||
-             detail::is_packed_block(view, 0, 1);
-    default:
-      return false;
+  if (view.ndim == 1 && view.suboffsets == nullptr && view.shape != nullptr &&
+      view.strides != nullptr && view.len > 0 && view.itemsize > 0 && is_copy_order(order)) {
+    // One dimension is packed in every order alike: is_packed_block's walk over one extent
+    // (a negative extent or an overflowing size cannot multiply out to len > 0).
+    const ssize extent = view.shape[0];
+    ssize bytes = 0;
+    return (extent <= 1 || view.strides[0] == view.itemsize) &&
+           !mul_overflows(view.itemsize, extent, &bytes) && bytes == view.len;
   }
+  return detail::is_one_block_general(view, order);
 }
 
 }  // namespace pybuffer::core

@@ -133,6 +133,12 @@ struct LegacyBufferSource {
 /// A new buffer: a new reference, or NULL with the exception set.
 PyObject *new_legacy_buffer(const LegacyBufferSource &source);
 
+/// The bytes 2.7's PyBuffer_New allocates before the ones it owns: its object, PyObject_HEAD
+/// and six fields (legacy_buffer_py27.cpp defines that layout and asserts this size). Its
+/// size check adds them to the size asked; the Python 3 port keeps that check and formula.
+inline constexpr Py_ssize_t legacy_new_header_size =
+    sizeof(PyObject) + 5 * sizeof(void *) + sizeof(long);
+
 /// A new writable buffer owning `size` (>= 0, checked by core::legacy::check_new_size) bytes
 /// of zeros (PyBuffer_New): a new reference, or NULL with MemoryError set.
 PyObject *new_owning_legacy_buffer(Py_ssize_t size);

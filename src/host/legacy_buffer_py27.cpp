@@ -35,8 +35,8 @@ struct BufferObject {
   int readonly;
   long hash;  // -1 until computed
 };
-static_assert(sizeof(BufferObject) == sizeof(PyObject) + 5 * sizeof(void *) + sizeof(long),
-              "PyBuffer_New's header size (capi/legacy_buffer.cpp) assumes 2.7's layout");
+static_assert(sizeof(BufferObject) == legacy_new_header_size,
+              "PyBuffer_New's size check (host.hpp, legacy_new_header_size) assumes 2.7's layout");
 
 BufferObject *as_buffer(PyObject *self) {
   return reinterpret_cast<BufferObject *>(self);

@@ -5,11 +5,26 @@ declare is a symbol no consumer can call.
 
 Usage: check_header_declarations.py <exported_symbols.txt> <pybuffer.h> [<legacy.h>...]
 
-Each header's tables (#define PYBUFFER_FUNCTIONS(X), PYBUFFER_LEGACY_FUNCTIONS(X)) give a
-plain name and its pybuffer_ twin per row.
+The tables each header expands (#define PYBUFFER_FUNCTIONS(X); PYBUFFER_LEGACY_FUNCTIONS(X),
+which lists two nested tables) give a plain name and its pybuffer_ twin per row.
 """
 import re
 import sys
+
+
+def table_rows(tables, name, within):
+    """The names of table `name`'s rows in order, a nested table's rows in its place."""
+    if name in within:
+        sys.exit("table %s includes itself (through %s)" % (name, " -> ".join(within)))
+    rows = []
+    for row, nested in re.findall(r"\bX\(\s*[^,()]+?\s*,\s*(\w+)\s*,|\b(PYBUFFER_\w+)\(X\)",
+                                  tables[name]):
+        if nested and nested not in tables:
+            sys.exit("table %s names %s, which is no table of the header" % (name, nested))
+        rows += table_rows(tables, nested, within + [name]) if nested else [row]
+    if not rows:
+        sys.exit("no rows found in the header's table %s" % name)
+    return rows
 
 
 def declared_names(header_text):
@@ -24,14 +39,21 @@ def declared_names(header_text):
     directives = [line for line in lines if line.lstrip().startswith("#")]
     code = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
 
-    # The tables every function and its twin are generated from.
-    tables = [d for d in directives if re.match(r"\s*#\s*define\s+PYBUFFER_\w*FUNCTIONS\(X\)", d)]
-    if len(tables) != 1:
-        sys.exit("expected one PYBUFFER_*FUNCTIONS(X) table per header, found %d" % len(tables))
-    rows = re.findall(r"\bX\(\s*[^,()]+?\s*,\s*(\w+)\s*,", tables[0])
-    if not rows:
-        sys.exit("no rows found in the header's function table")
-    names = set(rows) | {"pybuffer_" + row for row in rows}
+    # The tables every function and its twin are generated from: each is expanded in the
+    # code with a declaring macro, and may list another table among its rows.
+    tables = {}
+    for directive in directives:
+        table = re.match(r"\s*#\s*define\s+(PYBUFFER_\w+)\(X\)(.*)", directive)
+        if table:
+            tables[table.group(1)] = table.group(2)
+    expanded = [name for name in re.findall(r"\b(PYBUFFER_\w+)\(\s*PYBUFFER_\w+\s*\)", code)
+                if name in tables]
+    if not expanded:
+        sys.exit("no PYBUFFER_*(X) table is expanded in the header")
+    names = set()
+    for table in expanded:
+        rows = table_rows(tables, table, [])
+        names |= set(rows) | {"pybuffer_" + row for row in rows}
 
     # Functions declared one by one outside the preprocessor (pybuffer's own functions).
     own = re.findall(r"\bPYBUFFER_API\b[^;{}()]*?\b(\w+)\s*\(", code)

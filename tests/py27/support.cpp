@@ -24,6 +24,11 @@ std::string take_exception() {
   return text;
 }
 
+void report_cases(const char *suite, int cases) {
+  std::printf("%s: %d cases compared with libpython2.7\n", suite, cases);
+  EXPECT_GT(cases, 0);
+}
+
 int run_suite(int argc, char **argv, const char *suite, bool (*prepare)(std::string *why)) {
   testing::InitGoogleTest(&argc, argv);
   Py_NoSiteFlag = 1;

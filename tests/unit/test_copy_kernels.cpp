@@ -237,6 +237,22 @@ TEST_P(CopyKernels, ManyShortAxesReversed) {
   }
 }
 
+// The chunks kernel (many short axes regrouped into packed chunks): six axes reversed between
+// the sides, extents cycling through 2..5 so that chunks have tails beside whole register
+// squares, every item size, the destination at every alignment 0..63.
+TEST_P(CopyKernels, ShortAxesInChunksAtEveryAlignment) {
+  for (ssize itemsize : item_sizes) {
+    for (ssize align = 0; align < 64; ++align) {
+      std::vector<ssize> shape(6);
+      for (std::size_t k = 0; k < 6; ++k) shape[k] = 2 + static_cast<ssize>((k + align) % 4);
+      const Side src = laid_out(shape, itemsize, {5, 4, 3, 2, 1, 0}, 0);
+      const Side dst = laid_out(shape, itemsize, {0, 1, 2, 3, 4, 5}, 0);
+      ASSERT_TRUE(copies_exactly(level(), shape, itemsize, dst, align, src, (align * 7) % 64))
+          << "item " << itemsize << ", alignment " << align;
+    }
+  }
+}
+
 // Past 8 MiB, transposes and gathers of 4- and 8-byte items write with streaming stores: at
 // a 16-byte aligned destination; at alignment 4, 8-byte items never reach a 16-byte boundary
 // (no streaming) while 4-byte items do after three items (a head, then streaming).

@@ -30,6 +30,19 @@ Planned plan_whole(int ndim, const ssize *shape, ssize itemsize, const ssize *ds
   return out;
 }
 
+// ndim axes of extent 2, a C-order source copied into a Fortran-order destination.
+Planned plan_axes_of_two_reversed(int ndim, ssize itemsize) {
+  ssize shape[core::max_ndim];
+  ssize c_order[core::max_ndim];
+  ssize fortran[core::max_ndim];
+  for (int i = 0; i < ndim; ++i) {
+    shape[i] = 2;
+    c_order[i] = itemsize << (ndim - 1 - i);
+    fortran[i] = itemsize << i;
+  }
+  return plan_whole(ndim, shape, itemsize, fortran, c_order);
+}
+
 void expect_axes(const Plan &plan, std::initializer_list<Axis> axes) {
   ASSERT_EQ(plan.naxes, static_cast<int>(axes.size()));
   int k = 0;
@@ -210,21 +223,29 @@ TEST(CopyPlan, ShortRunsUnderAnOuterAxisUseATable) {
 // fills a cache line. The fewest innermost axes that fill a destination line (six: 64 bytes)
 // stay innermost and form the table; the source's fastest axis (step 1) moves just outside.
 TEST(CopyPlan, TransposeOfShortAxesIsARegroupedTable) {
-  ssize shape[8];
-  ssize c_order[8];
-  ssize fortran[8];
-  for (int i = 0; i < 8; ++i) {
-    shape[i] = 2;
-    c_order[i] = ssize{1} << (7 - i);
-    fortran[i] = ssize{1} << i;
-  }
-  const Planned p = plan_whole(8, shape, 1, fortran, c_order);
+  const Planned p = plan_axes_of_two_reversed(8, 1);
   EXPECT_TRUE(p.order_is_free);
   EXPECT_EQ(p.plan.kernel, Kernel::table);
   EXPECT_EQ(p.plan.table_axes, 6);
   ASSERT_EQ(p.plan.naxes, 8);
   for (int k = 2; k < 8; ++k) EXPECT_EQ(p.plan.axes[k].dstep, ssize{1} << (7 - k)) << k;
   EXPECT_EQ(p.plan.axes[1].sstep, 1);
+}
+
+// Twelve axes of 2 four-byte items, C order into Fortran order: the destination is packed
+// over its innermost axes, the source over the others, so the copy regroups into chunks of
+// 64 bytes or more on both sides. Destination: the fewest innermost axes filling 256 bytes
+// (six: 64 items). Source: the axes with source steps 4, 8, ..., 128 (six more, 64 items);
+// nothing is left outside them.
+TEST(CopyPlan, TransposeOfShortAxesIsRegroupedIntoChunks) {
+  const Planned p = plan_axes_of_two_reversed(12, 4);
+  EXPECT_TRUE(p.order_is_free);
+  EXPECT_EQ(p.plan.kernel, Kernel::chunks);
+  EXPECT_EQ(p.plan.dst_chunk_axes, 6);
+  EXPECT_EQ(p.plan.src_chunk_axes, 6);
+  ASSERT_EQ(p.plan.naxes, 12);
+  for (int k = 6; k < 12; ++k) EXPECT_EQ(p.plan.axes[k].dstep, ssize{4} << (11 - k)) << k;
+  for (int k = 0; k < 6; ++k) EXPECT_EQ(p.plan.axes[k].sstep, ssize{4} << (5 - k)) << k;
 }
 
 // A destination with a zero stride writes bytes twice: nothing may be reordered. In C order
