@@ -75,10 +75,17 @@ inline void copy_chunk_row(char *to, const char *from, ssize bytes, bool stream)
     }
     return;
   }
+  // Register moves, not memcpy: the compiler would make this loop a call to memcpy, whose
+  // entry costs more than a chunk of a few lines.
+  for (ssize c = 0; c < bytes - 16; c += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(from + c));
+    __asm__("" : "+x"(v));
+    _mm_storeu_si128(reinterpret_cast<__m128i *>(to + c), v);
+  }
 #else
   (void)stream;
-#endif
   for (ssize c = 0; c < bytes - 16; c += 16) std::memcpy(to + c, from + c, 16);
+#endif
   std::memcpy(to + bytes - 16, from + bytes - 16, 16);
 }
 
@@ -129,7 +136,9 @@ void copy_chunks(const Plan &plan, char *d, const char *s) {
   ChunkTable table;
   build_chunk_table(plan, table);
   const int outer = plan.naxes - plan.dst_chunk_axes - plan.src_chunk_axes;
-  const ssize row = table.cols * (N != 0 ? static_cast<ssize>(N) : plan.itemsize);
+  const ssize size = N != 0 ? static_cast<ssize>(N) : plan.itemsize;
+  const ssize row = table.cols * size;      // a source chunk's bytes
+  const ssize dst_row = table.rows * size;  // a destination chunk's bytes
   ssize index[max_ndim] = {};
   while (true) {
     char *next_d = d;
@@ -150,6 +159,12 @@ void copy_chunks(const Plan &plan, char *d, const char *s) {
     if (more) {
       for (ssize v = 0; v < table.rows; ++v) {
         for (ssize c = 0; c < row; c += 64) __builtin_prefetch(next_s + table.src_row[v] + c);
+      }
+      // Cached destinations only: a streamed one must not be read in.
+      for (ssize u = 0; u < (plan.stream ? 0 : table.cols); ++u) {
+        for (ssize c = 0; c < dst_row; c += 64) {
+          __builtin_prefetch(next_d + table.dst_row[u] + c, 1);
+        }
       }
     }
     copy_chunk_tile<N>(plan, table, d, s);
