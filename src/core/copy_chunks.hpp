@@ -68,6 +68,15 @@ inline void build_chunk_table(const Plan &plan, ChunkTable &table) {
 inline void copy_chunk_row(char *to, const char *from, ssize bytes, bool stream) {
   PYBUFFER_ASSERT(bytes >= 16);
 #if PYBUFFER_KERNEL_SIMD
+#if defined(__AVX512F__)
+  // Whole lines a store: the write-combining buffers fill in one go.
+  if (stream && reinterpret_cast<std::uintptr_t>(to) % 64 == 0 && bytes % 64 == 0) {
+    for (ssize c = 0; c < bytes; c += 64) {
+      _mm512_stream_si512(reinterpret_cast<__m512i *>(to + c), _mm512_loadu_si512(from + c));
+    }
+    return;
+  }
+#endif
   if (stream && reinterpret_cast<std::uintptr_t>(to) % 16 == 0 && bytes % 16 == 0) {
     for (ssize c = 0; c < bytes; c += 16) {
       _mm_stream_si128(reinterpret_cast<__m128i *>(to + c),
