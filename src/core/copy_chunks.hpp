@@ -98,6 +98,32 @@ inline void copy_chunk_row(char *to, const char *from, ssize bytes, bool stream)
   std::memcpy(to + bytes - 16, from + bytes - 16, 16);
 }
 
+/// One tile without the buffer, for squares whose rows are whole lines: each square read from
+/// its k source chunks and written to its k destination chunks, and the items past the last
+/// whole squares one at a time. Three passes over the buffer cost more than the caches do
+/// when the tile's lines stay cached; streamed copies keep the buffer, whose reads of whole
+/// source chunks keep more lines in flight (bench/RESULTS.md).
+template <std::size_t N>
+void copy_chunk_tile_direct(const ChunkTable &table, char *d, const char *s) {
+  constexpr int k = Square<N>::k;
+  constexpr ssize size = static_cast<ssize>(N);
+  const ssize full_rows = table.rows - table.rows % k;
+  const ssize full_cols = table.cols - table.cols % k;
+  for (ssize u = 0; u < full_cols; u += k) {
+    for (ssize v = 0; v < full_rows; v += k) {
+      Square<N>::template put_rows<false>(TableRows<char *>{d + v * size, table.dst_row + u},
+                                          TableRows<const char *>{s + u * size, table.src_row + v});
+    }
+  }
+  for (ssize u = 0; u < table.cols; ++u) {
+    char *to = d + table.dst_row[u];
+    const char *from = s + u * size;
+    for (ssize v = u < full_cols ? full_rows : 0; v < table.rows; ++v) {
+      std::memcpy(to + v * size, from + table.src_row[v], N);
+    }
+  }
+}
+
 /// One tile from d and s (the index of its first item on each side).
 template <std::size_t N>
 void copy_chunk_tile(const Plan &plan, const ChunkTable &table, char *d, const char *s) {
@@ -105,6 +131,12 @@ void copy_chunk_tile(const Plan &plan, const ChunkTable &table, char *d, const c
   const ssize size = static_cast<ssize>(bytes);
   const ssize row = table.cols * size;      // a source chunk's bytes
   const ssize dst_row = table.rows * size;  // a destination chunk's bytes
+  if constexpr (Square<N>::whole_lines) {
+    if (!plan.stream) {
+      copy_chunk_tile_direct<N>(table, d, s);
+      return;
+    }
+  }
   PYBUFFER_ASSERT(table.rows * row <= chunk_buffer_bytes);
   alignas(64) char buffer[chunk_buffer_bytes];
   for (ssize v = 0; v < table.rows; ++v) {
