@@ -414,8 +414,10 @@ typedef struct pybuffer_format_result {
     PYBUFFER_FORMAT_PEP3118) without the interpreter: it sets no exception, allocates
     nothing and may be called without the GIL. Returns the itemsize, or -1 on failure. `out`
     receives the details, and may be NULL when only the size matters. */
+#if !(defined(Py_PYTHON_H) && PY_MAJOR_VERSION == 2) /* the 2.7 variant has no format engine */
 PYBUFFER_API Py_ssize_t pybuffer_format_info(const char *format, int flags,
                                              pybuffer_format_result *out);
+#endif
 
 #ifdef __cplusplus
 }
