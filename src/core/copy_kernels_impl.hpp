@@ -21,7 +21,6 @@
 #include "copy_movers.hpp"
 #include "copy_odd_movers.hpp"
 #include "copy_plan.hpp"
-#include "copy_wide_bytes.hpp"
 
 namespace pybuffer::core::engine::PYBUFFER_KERNEL_LEVEL {
 namespace {
@@ -105,10 +104,10 @@ void copy_square_tile(const Plan &plan, char *d, const char *s) {
     return;
   }
   alignas(64) char buffer[edge * row];
-  if constexpr (N == 1 && has_wide_byte_rows) {
+  if constexpr (LineRows<N>::available) {
     static_assert(row == 64 && k == 16, "whole 64-byte source lines, 16 rows a group");
     for (ssize j = 0; j < edge; j += k)
-      transpose_byte_rows(buffer, j, s + j * inner.sstep, inner.sstep);
+      LineRows<N>::to_columns(buffer, j, s + j * inner.sstep, inner.sstep);
   } else {
     for (ssize j = 0; j < edge; j += k) {
       for (ssize i = 0; i < edge; i += k) {

@@ -1,6 +1,7 @@
-// Register transposes of 4- and 8-byte items in AVX2 and AVX-512 registers (internal, not
-// installed), for the avx2 and avx512 levels' copy kernels: included by copy_movers.hpp,
-// which holds the Square<N> template they specialise and the SSE2 ones the sse2 level keeps.
+// Register transposes of 4- and 8-byte items in AVX2 and AVX-512 registers, and of 1-byte
+// items at AVX-512 (internal, not installed), for the avx2 and avx512 levels' copy kernels:
+// included by copy_movers.hpp, which holds the Square<N> and LineRows<N> templates they
+// specialise and the SSE2 squares the sse2 level keeps.
 // Which set is compiled follows the level file's own compiler flags
 // (cmake/PybufferCpuLevels.cmake).
 //
@@ -8,7 +9,8 @@
 //           4 x 4 squares (8 x 8 AVX2 ones measured slower here: bench/RESULTS.md)
 //   avx512  16 x 16 four-byte and 8 x 8 eight-byte squares: each row is 64 bytes, one cache
 //           line, so whole squares can go straight to the destination (whole_lines), with
-//           streaming stores when its lines are 64-byte aligned.
+//           streaming stores when its lines are 64-byte aligned. One-byte items read whole
+//           lines too (LineRows<1>): 16 rows of 64 bytes, their four 16 x 16 squares at once.
 #pragma once
 
 #if !defined(__AVX2__)
@@ -123,6 +125,46 @@ struct Square<8> {
     store_lines<Stream>(d, dp, out);
   }
   static void move(char *d, ssize dp, const char *s, ssize sp) { put<false>(d, dp, s, sp); }
+};
+
+#if !defined(__AVX512BW__)
+#error "the avx512 level compiles with AVX-512 BW (cmake/PybufferCpuLevels.cmake)"
+#endif
+
+// 1-byte items. With a 4 KiB source pitch every row of a 64 x 64-byte tile maps to one L1 set:
+// 16-byte squares read each source line four times, 16 rows apart, and so from L2. Here each
+// group of 16 rows is read once, a whole line a row, and the per-lane unpacks transpose the
+// four 16 x 16 squares of those lines at once.
+template <>
+struct LineRows<1> {
+  static constexpr bool available = true;
+
+  // Lane L of v. The zero-masking form: GCC 12's plain one reads an uninitialised
+  // pass-through register, which -Wuninitialized reports.
+  template <int L>
+  static __m128i lane(__m512i v) {
+    return _mm512_maskz_extracti32x4_epi32(static_cast<__mmask8>(0xF), v, L);
+  }
+
+  static void to_columns(char *buffer, ssize j, const char *s, ssize sp) {
+    __m512i x[16];
+    for (int r = 0; r < 16; ++r) x[r] = _mm512_loadu_si512(s + r * sp);
+    // As Square<1>, in each 128-bit lane: after four rounds, x[c] lane L holds column 16L + c.
+    for (int round = 0; round < 4; ++round) {
+      __m512i y[16];
+      for (int i = 0; i < 8; ++i) {
+        y[2 * i] = _mm512_unpacklo_epi8(x[i], x[i + 8]);
+        y[2 * i + 1] = _mm512_unpackhi_epi8(x[i], x[i + 8]);
+      }
+      for (int r = 0; r < 16; ++r) x[r] = y[r];
+    }
+    for (int c = 0; c < 16; ++c) {
+      _mm_store_si128(reinterpret_cast<__m128i *>(buffer + c * 64 + j), lane<0>(x[c]));
+      _mm_store_si128(reinterpret_cast<__m128i *>(buffer + (16 + c) * 64 + j), lane<1>(x[c]));
+      _mm_store_si128(reinterpret_cast<__m128i *>(buffer + (32 + c) * 64 + j), lane<2>(x[c]));
+      _mm_store_si128(reinterpret_cast<__m128i *>(buffer + (48 + c) * 64 + j), lane<3>(x[c]));
+    }
+  }
 };
 
 #else  // AVX2
