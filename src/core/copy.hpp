@@ -23,7 +23,7 @@
 //                   item loops, SSE2 register transposes and streaming stores for the kernels.
 //   copy_wide_squares.hpp (internal)
 //                   AVX2 and AVX-512 register transposes of 4- and 8-byte items, and of
-//                   1-byte items as 16 whole source lines a group at the AVX-512 level.
+//                   whole 64 x 64 1-byte tiles, line to line, at the AVX-512 level.
 //   copy_odd_movers.hpp (internal)
 //                   wide moves of odd-sized items (3, 5, 6, 7, 12 bytes) in packed tiles.
 //   copy_chunks.hpp (internal)

@@ -9,8 +9,8 @@
 //           4 x 4 squares (8 x 8 AVX2 ones measured slower here: bench/RESULTS.md)
 //   avx512  16 x 16 four-byte and 8 x 8 eight-byte squares: each row is 64 bytes, one cache
 //           line, so whole squares can go straight to the destination (whole_lines), with
-//           streaming stores when its lines are 64-byte aligned. One-byte items read whole
-//           lines too (LineRows<1>): 16 rows of 64 bytes, their four 16 x 16 squares at once.
+//           streaming stores when its lines are 64-byte aligned. Whole 64 x 64 tiles of
+//           1-byte items too (LineRows<1>): whole source lines in, whole lines out.
 #pragma once
 
 #if !defined(__AVX2__)
@@ -71,18 +71,25 @@ void store_lines(char *d, ssize dp, const __m512i (&rows)[K]) {
 /// The squares' last two rounds: x[g * Q + m] holds, in each 128-bit lane L, column Q * L + m
 /// of the g-th quarter of the rows (g = 0..3); out[Q * L + m], a whole column, gathers lane
 /// L of x[m], x[Q + m], x[2Q + m] and x[3Q + m].
+/// The 4 x 4 transpose of 128-bit lanes: out[L] gathers lane L of a0, a1, a2 and a3.
+inline void gather_lane(__m512i a0, __m512i a1, __m512i a2, __m512i a3, __m512i (&out)[4]) {
+  using W = Wide512;
+  const __m512i v = W::lanes<0x88>(a0, a1);  // lanes 0 and 2 of a0, then of a1
+  const __m512i v_odd = W::lanes<0xdd>(a0, a1);
+  const __m512i w = W::lanes<0x88>(a2, a3);
+  const __m512i w_odd = W::lanes<0xdd>(a2, a3);
+  out[0] = W::lanes<0x88>(v, w);
+  out[2] = W::lanes<0xdd>(v, w);
+  out[1] = W::lanes<0x88>(v_odd, w_odd);
+  out[3] = W::lanes<0xdd>(v_odd, w_odd);
+}
+
 template <int Q>
 void gather_lanes(const __m512i (&x)[4 * Q], __m512i (&out)[4 * Q]) {
-  using W = Wide512;
   for (int m = 0; m < Q; ++m) {
-    const __m512i v = W::lanes<0x88>(x[m], x[Q + m]);  // lanes 0 and 2 of quarters 0 and 1
-    const __m512i v_odd = W::lanes<0xdd>(x[m], x[Q + m]);
-    const __m512i w = W::lanes<0x88>(x[2 * Q + m], x[3 * Q + m]);
-    const __m512i w_odd = W::lanes<0xdd>(x[2 * Q + m], x[3 * Q + m]);
-    out[m] = W::lanes<0x88>(v, w);
-    out[2 * Q + m] = W::lanes<0xdd>(v, w);
-    out[Q + m] = W::lanes<0x88>(v_odd, w_odd);
-    out[3 * Q + m] = W::lanes<0xdd>(v_odd, w_odd);
+    __m512i column[4];
+    gather_lane(x[m], x[Q + m], x[2 * Q + m], x[3 * Q + m], column);
+    for (int L = 0; L < 4; ++L) out[Q * L + m] = column[L];
   }
 }
 
@@ -131,38 +138,44 @@ struct Square<8> {
 #error "the avx512 level compiles with AVX-512 BW (cmake/PybufferCpuLevels.cmake)"
 #endif
 
-// 1-byte items. With a 4 KiB source pitch every row of a 64 x 64-byte tile maps to one L1 set:
-// 16-byte squares read each source line four times, 16 rows apart, and so from L2. Here each
-// group of 16 rows is read once, a whole line a row, and the per-lane unpacks transpose the
-// four 16 x 16 squares of those lines at once.
+// 1-byte items: a whole 64 x 64-byte tile, 64 source lines into 64 destination lines.
+// Each group of 16 source rows is read once, a whole line a row, and the per-lane unpacks
+// transpose its four 16 x 16 squares at once into a 4 KiB buffer (whole-register stores);
+// then each destination line gathers one lane of four buffer registers.
 template <>
 struct LineRows<1> {
   static constexpr bool available = true;
 
-  // Lane L of v. The zero-masking form: GCC 12's plain one reads an uninitialised
-  // pass-through register, which -Wuninitialized reports.
-  template <int L>
-  static __m128i lane(__m512i v) {
-    return _mm512_maskz_extracti32x4_epi32(static_cast<__mmask8>(0xF), v, L);
-  }
-
-  static void to_columns(char *buffer, ssize j, const char *s, ssize sp) {
-    __m512i x[16];
-    for (int r = 0; r < 16; ++r) x[r] = _mm512_loadu_si512(s + r * sp);
-    // As Square<1>, in each 128-bit lane: after four rounds, x[c] lane L holds column 16L + c.
-    for (int round = 0; round < 4; ++round) {
-      __m512i y[16];
-      for (int i = 0; i < 8; ++i) {
-        y[2 * i] = _mm512_unpacklo_epi8(x[i], x[i + 8]);
-        y[2 * i + 1] = _mm512_unpackhi_epi8(x[i], x[i + 8]);
+  template <bool Stream>
+  static void put(char *d, ssize dp, const char *s, ssize sp) {
+    alignas(64) __m512i columns[64];
+    for (int g = 0; g < 4; ++g) {
+      __m512i x[16];
+      for (int r = 0; r < 16; ++r) x[r] = _mm512_loadu_si512(s + (16 * g + r) * sp);
+      // As Square<1>, in each 128-bit lane: after four rounds, x[c] lane L holds column
+      // 16L + c of these 16 rows.
+      for (int round = 0; round < 4; ++round) {
+        __m512i y[16];
+        for (int i = 0; i < 8; ++i) {
+          y[2 * i] = _mm512_unpacklo_epi8(x[i], x[i + 8]);
+          y[2 * i + 1] = _mm512_unpackhi_epi8(x[i], x[i + 8]);
+        }
+        for (int r = 0; r < 16; ++r) x[r] = y[r];
       }
-      for (int r = 0; r < 16; ++r) x[r] = y[r];
+      for (int c = 0; c < 16; ++c) _mm512_store_si512(&columns[16 * g + c], x[c]);
     }
     for (int c = 0; c < 16; ++c) {
-      _mm_store_si128(reinterpret_cast<__m128i *>(buffer + c * 64 + j), lane<0>(x[c]));
-      _mm_store_si128(reinterpret_cast<__m128i *>(buffer + (16 + c) * 64 + j), lane<1>(x[c]));
-      _mm_store_si128(reinterpret_cast<__m128i *>(buffer + (32 + c) * 64 + j), lane<2>(x[c]));
-      _mm_store_si128(reinterpret_cast<__m128i *>(buffer + (48 + c) * 64 + j), lane<3>(x[c]));
+      __m512i out[4];
+      gather_lane(_mm512_load_si512(&columns[c]), _mm512_load_si512(&columns[16 + c]),
+                  _mm512_load_si512(&columns[32 + c]), _mm512_load_si512(&columns[48 + c]), out);
+      for (int L = 0; L < 4; ++L) {
+        char *to = d + (16 * L + c) * dp;
+        if constexpr (Stream) {
+          _mm512_stream_si512(reinterpret_cast<__m512i *>(to), out[L]);
+        } else {
+          _mm512_storeu_si512(to, out[L]);
+        }
+      }
     }
   }
 };
