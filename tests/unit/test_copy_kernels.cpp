@@ -289,20 +289,21 @@ TEST_P(CopyKernels, LargeFourAndEightByteTransposesAtLineAlignments) {
 
 // Past 8 MiB, the avx512 level transposes whole 64 x 64 tiles of 1-byte items line to line
 // (LineRows<1>, src/core/copy_wide_squares.hpp): streaming when the destination and its row
-// pitch are 64-byte aligned (3072 = 48 * 64 bytes), plain stores at alignment 16 and with a
-// pitch of 3040 (the last shape); 3040 = 47 * 64 + 32 ends in partial tiles and a partial
-// block of 1024 rows. Each case runs again with the source at that alignment. The other
-// levels run the same cases through their own squares.
+// pitch are 64-byte aligned (2944 = 46 * 64 bytes; with the source aligned or not), plain
+// stores at alignment 16 and with a pitch of 2912 (the last case); 2912 = 45 * 64 + 32 ends
+// in partial tiles, both extents in partial blocks of 1024 rows. The other levels run the
+// same cases through their own squares.
 TEST_P(CopyKernels, LargeOneByteTransposesAtLineAlignments) {
-  for (const auto &[ni, nj, align] :
-       {std::tuple<ssize, ssize, ssize>{3072, 3040, 0}, {3072, 3040, 16}, {3040, 3072, 1}}) {
+  for (const auto &[ni, nj, dalign, salign] :
+       {std::tuple<ssize, ssize, ssize, ssize>{2944, 2912, 0, 0},
+        {2944, 2912, 0, 1},
+        {2944, 2912, 16, 0},
+        {2912, 2944, 1, 0}}) {
     const std::vector<ssize> shape{ni, nj};
     const Side src = laid_out(shape, 1, {1, 0}, 0);
     const Side dst = laid_out(shape, 1, {0, 1}, 0);
-    ASSERT_TRUE(copies_exactly(level(), shape, 1, dst, align, src, 0))
-        << ni << " x " << nj << ", destination alignment " << align;
-    ASSERT_TRUE(copies_exactly(level(), shape, 1, dst, 0, src, align))
-        << ni << " x " << nj << ", source alignment " << align;
+    ASSERT_TRUE(copies_exactly(level(), shape, 1, dst, dalign, src, salign))
+        << ni << " x " << nj << ", destination alignment " << dalign << ", source " << salign;
   }
 }
 
