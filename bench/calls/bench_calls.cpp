@@ -38,6 +38,23 @@
 #error "PYBUFFER_BENCH_HOST_ID, _HOST_VERSION, _HOST_LIBRARY and _OURS_LIBRARY come from CMake"
 #endif
 
+// Before 3.8, PyObject_CheckBuffer is a macro in the host's headers, not a libpython function:
+// the host side then times the macro, through host_check_buffer_macro, and the name is
+// declared as 3.8 declares it (for its type only: the one called is found by dlsym).
+#ifdef PyObject_CheckBuffer
+static constexpr bool host_check_buffer_is_macro = true;
+static int host_check_buffer_macro(PyObject *obj) {
+  return PyObject_CheckBuffer(obj);
+}
+#undef PyObject_CheckBuffer
+extern "C" int PyObject_CheckBuffer(PyObject *obj);
+#else
+static constexpr bool host_check_buffer_is_macro = false;
+static int host_check_buffer_macro(PyObject *) {
+  return -1;
+}
+#endif
+
 namespace {
 
 // The functions timed, under CPython's names; the pointer types are the host's declarations.
@@ -75,23 +92,31 @@ std::string real_path(const char *path) {
   return realpath(path, resolved) != nullptr ? std::string(resolved) : std::string(path);
 }
 
-// Fills `api` from `handle` and checks that every function is defined in `expected_file`.
-void load(Api &api, void *handle, const std::string &expected_file) {
-#define BENCH_CALLS_LOAD(fn)                                                                 \
-  {                                                                                          \
-    void *symbol = dlsym(handle, #fn);                                                       \
-    if (symbol == nullptr) fail(std::string(api.name) + ": no " #fn " in " + expected_file); \
-    Dl_info where{};                                                                         \
-    if (dladdr(symbol, &where) == 0 || where.dli_fname == nullptr) {                         \
-      fail(std::string(api.name) + ": dladdr cannot place " #fn);                            \
-    }                                                                                        \
-    const std::string file = real_path(where.dli_fname);                                     \
-    if (file != expected_file) {                                                             \
-      fail(std::string(api.name) + ": " #fn " is defined in " + file + ", expected " +       \
-           expected_file);                                                                   \
-    }                                                                                        \
-    api.fn = reinterpret_cast<decltype(api.fn)>(symbol);                                     \
+// `name` from `handle`, checked to be defined in `expected_file`; the host's
+// PyObject_CheckBuffer is host_check_buffer_macro where the host has only the macro.
+void *find(const Api &api, void *handle, const char *name, const std::string &expected_file) {
+  if (&api == &g_host && host_check_buffer_is_macro &&
+      std::strcmp(name, "PyObject_CheckBuffer") == 0) {
+    return reinterpret_cast<void *>(&host_check_buffer_macro);
   }
+  void *symbol = dlsym(handle, name);
+  if (symbol == nullptr) fail(std::string(api.name) + ": no " + name + " in " + expected_file);
+  Dl_info where{};
+  if (dladdr(symbol, &where) == 0 || where.dli_fname == nullptr) {
+    fail(std::string(api.name) + ": dladdr cannot place " + name);
+  }
+  const std::string file = real_path(where.dli_fname);
+  if (file != expected_file) {
+    fail(std::string(api.name) + ": " + name + " is defined in " + file + ", expected " +
+         expected_file);
+  }
+  return symbol;
+}
+
+// Fills `api` from `handle`.
+void load(Api &api, void *handle, const std::string &expected_file) {
+#define BENCH_CALLS_LOAD(fn) \
+  api.fn = reinterpret_cast<decltype(api.fn)>(find(api, handle, #fn, expected_file));
   BENCH_CALLS_FUNCTIONS(BENCH_CALLS_LOAD)
 #undef BENCH_CALLS_LOAD
 }

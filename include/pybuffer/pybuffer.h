@@ -204,10 +204,14 @@ typedef struct {
 
 /** PYBUFFER_FUNCTIONS(X) lists every function of the CPython ABI that pybuffer provides:
     X(return type, CPython name, parameter list, argument list). The namespaced twins, the
-    plain names and the library's entry points are all generated from this one table. The
-    PyMemoryView_* rows return the running interpreter's own memoryview objects. */
-#define PYBUFFER_FUNCTIONS(X)                                                                      \
-  X(int, PyObject_CheckBuffer, (PyObject * obj), (obj))                                            \
+    plain names and the library's entry points are all generated from this table: the
+    functions of 2.7's abstract.c (PYBUFFER_PY27_FUNCTIONS), then those only the Python 3
+    variants provide (PYBUFFER_PY3_FUNCTIONS). */
+#define PYBUFFER_FUNCTIONS(X) PYBUFFER_PY27_FUNCTIONS(X) PYBUFFER_PY3_FUNCTIONS(X)
+
+/** The buffer functions CPython 2.7's abstract.c exports and every CPython 3 kept: all that
+    the 2.7 variant, libpybuffer-py27, provides of PYBUFFER_FUNCTIONS. */
+#define PYBUFFER_PY27_FUNCTIONS(X)                                                                 \
   X(int, PyObject_GetBuffer, (PyObject * obj, Py_buffer * view, int flags), (obj, view, flags))    \
   X(void, PyBuffer_Release, (Py_buffer * view), (view))                                            \
   X(int, PyBuffer_IsContiguous, (const Py_buffer *view, char order), (view, order))                \
@@ -219,7 +223,6 @@ typedef struct {
   X(int, PyBuffer_FillInfo,                                                                        \
     (Py_buffer * view, PyObject * o, void *buf, Py_ssize_t len, int readonly, int flags),          \
     (view, o, buf, len, readonly, flags))                                                          \
-  X(Py_ssize_t, PyBuffer_SizeFromFormat, (const char *format), (format))                           \
   X(int, PyBuffer_ToContiguous, (void *buf, const Py_buffer *view, Py_ssize_t len, char order),    \
     (buf, view, len, order))                                                                       \
   X(int, PyBuffer_FromContiguous,                                                                  \
@@ -231,16 +234,29 @@ typedef struct {
     (obj, buffer, buffer_len))                                                                     \
   X(int, PyObject_AsWriteBuffer, (PyObject * obj, void **buffer, Py_ssize_t *buffer_len),          \
     (obj, buffer, buffer_len))                                                                     \
-  X(int, PyObject_CheckReadBuffer, (PyObject * obj), (obj))                                        \
-  X(PyObject *, PyMemoryView_FromObject, (PyObject * obj), (obj))                                  \
-  X(PyObject *, PyMemoryView_FromMemory, (char *mem, Py_ssize_t size, int flags),                  \
-    (mem, size, flags))                                                                            \
-  X(PyObject *, PyMemoryView_FromBuffer, (const Py_buffer *info), (info))                          \
-  X(PyObject *, PyMemoryView_GetContiguous, (PyObject * base, int buffertype, char order),         \
+  X(int, PyObject_CheckReadBuffer, (PyObject * obj), (obj))
+
+/** The functions only the Python 3 variants provide: PyObject_CheckBuffer (a macro in 2.7),
+    PyBuffer_SizeFromFormat (declared by 2.7's abstract.h, defined only since 3.9) and the
+    PyMemoryView_* constructors, which return the running interpreter's own memoryview
+    objects (the three 2.7's memoryobject.c has stay libpython2.7's). */
+#define PYBUFFER_PY3_FUNCTIONS(X)                                                          \
+  X(int, PyObject_CheckBuffer, (PyObject * obj), (obj))                                    \
+  X(Py_ssize_t, PyBuffer_SizeFromFormat, (const char *format), (format))                   \
+  X(PyObject *, PyMemoryView_FromObject, (PyObject * obj), (obj))                          \
+  X(PyObject *, PyMemoryView_FromMemory, (char *mem, Py_ssize_t size, int flags),          \
+    (mem, size, flags))                                                                    \
+  X(PyObject *, PyMemoryView_FromBuffer, (const Py_buffer *info), (info))                  \
+  X(PyObject *, PyMemoryView_GetContiguous, (PyObject * base, int buffertype, char order), \
     (base, buffertype, order))
 
 #define PYBUFFER_DECLARE_TWIN(ret, name, params, args) PYBUFFER_API ret pybuffer_##name params;
+#if defined(Py_PYTHON_H) && PY_MAJOR_VERSION == 2
+/* With CPython 2.7's headers (libpybuffer-py27): the twins of what that variant exports. */
+PYBUFFER_PY27_FUNCTIONS(PYBUFFER_DECLARE_TWIN)
+#else
 PYBUFFER_FUNCTIONS(PYBUFFER_DECLARE_TWIN)
+#endif
 #undef PYBUFFER_DECLARE_TWIN
 
 #if !defined(Py_PYTHON_H)

@@ -7,11 +7,15 @@
 
 #include <atomic>
 
-// The buffer-object functions (<pybuffer/legacy.h>): the porting layer's in every Python 3
-// variant; in the 2.7 variant, 2.7's constructors only (2.7 has a data symbol and a macro
-// where the porting layer has PyBuffer_GetType and PyBuffer_Check).
+// The variant's functions: every Python 3 variant has all of PYBUFFER_FUNCTIONS and the
+// porting layer's buffer-object functions (<pybuffer/legacy.h>); the 2.7 variant has 2.7's
+// abstract.c functions and 2.7's constructors only (2.7 has a data symbol and a macro where
+// the porting layer has PyBuffer_GetType and PyBuffer_Check). The enum below, the entry
+// points (capi/entry_points.hpp) and the header's 2.7 declarations follow these tables, so a
+// function the variant does not export has no counter.
 #include <pybuffer/legacy.h>
 #if defined(PYBUFFER_PROFILE_PY27)
+#define PYBUFFER_VARIANT_FUNCTIONS(X) PYBUFFER_PY27_FUNCTIONS(X)
 // 2.7's abstract.c also exports two helpers of its copy loops (its abstract.h declares them).
 #define PYBUFFER_VARIANT_LEGACY_FUNCTIONS(X)                                            \
   PYBUFFER_LEGACY_CONSTRUCTORS(X)                                                       \
@@ -20,14 +24,18 @@
   X(void, _Py_add_one_to_index_C, (int nd, Py_ssize_t *index, const Py_ssize_t *shape), \
     (nd, index, shape))
 #else
+#define PYBUFFER_VARIANT_FUNCTIONS(X) PYBUFFER_FUNCTIONS(X)
 #define PYBUFFER_VARIANT_LEGACY_FUNCTIONS(X) PYBUFFER_LEGACY_FUNCTIONS(X)
 #endif
+// Every function the variant exports, each with its counter and its entry point.
+#define PYBUFFER_VARIANT_ENTRY_POINTS(X) \
+  PYBUFFER_VARIANT_FUNCTIONS(X) PYBUFFER_VARIANT_LEGACY_FUNCTIONS(X)
 
 namespace pybuffer::capi {
 
 enum class Function : unsigned char {
 #define PYBUFFER_COUNTER_ENUM(ret, name, params, args) name,
-  PYBUFFER_FUNCTIONS(PYBUFFER_COUNTER_ENUM) PYBUFFER_VARIANT_LEGACY_FUNCTIONS(PYBUFFER_COUNTER_ENUM)
+  PYBUFFER_VARIANT_ENTRY_POINTS(PYBUFFER_COUNTER_ENUM)
 #undef PYBUFFER_COUNTER_ENUM
       count
 };

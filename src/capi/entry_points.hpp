@@ -1,8 +1,9 @@
 // The library's implementation of each exported function: C linkage (so the types of whichever
-// header declared them do not matter), one per row of PYBUFFER_FUNCTIONS, defined in the capi
-// file of its topic. Each definition is preceded by PYBUFFER_PUBLISH(name) and opens with
-// PYBUFFER_COUNT_CALL(name); the library's own code calls these (or the host/core functions
-// beneath them), never an exported name, so a host that interposes its own cannot reroute it.
+// header declared them do not matter), one per row of the variant's tables
+// (PYBUFFER_VARIANT_ENTRY_POINTS, capi/call_counts.hpp), defined in the capi file of its topic.
+// Each definition is preceded by PYBUFFER_PUBLISH(name) and opens with PYBUFFER_COUNT_CALL(name);
+// the library's own code calls these (or the host/core functions beneath them), never an exported
+// name, so a host that interposes its own cannot reroute it.
 #pragma once
 
 #include <pybuffer/pybuffer.h>
@@ -12,8 +13,7 @@
 
 #define PYBUFFER_DECLARE_IMPL(ret, name, params, args) \
   extern "C" __attribute__((visibility("hidden"))) ret pybuffer_impl_##name params;
-PYBUFFER_FUNCTIONS(PYBUFFER_DECLARE_IMPL)
-PYBUFFER_VARIANT_LEGACY_FUNCTIONS(PYBUFFER_DECLARE_IMPL)
+PYBUFFER_VARIANT_ENTRY_POINTS(PYBUFFER_DECLARE_IMPL)
 #undef PYBUFFER_DECLARE_IMPL
 
 // Publishes pybuffer_impl_<name> under the runtime's name and its pybuffer_ twin as two more

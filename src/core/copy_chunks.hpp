@@ -68,6 +68,15 @@ inline void build_chunk_table(const Plan &plan, ChunkTable &table) {
 inline void copy_chunk_row(char *to, const char *from, ssize bytes, bool stream) {
   PYBUFFER_ASSERT(bytes >= 16);
 #if PYBUFFER_KERNEL_SIMD
+#if defined(__AVX512F__)
+  // Whole lines a store: the write-combining buffers fill in one go.
+  if (stream && reinterpret_cast<std::uintptr_t>(to) % 64 == 0 && bytes % 64 == 0) {
+    for (ssize c = 0; c < bytes; c += 64) {
+      _mm512_stream_si512(reinterpret_cast<__m512i *>(to + c), _mm512_loadu_si512(from + c));
+    }
+    return;
+  }
+#endif
   if (stream && reinterpret_cast<std::uintptr_t>(to) % 16 == 0 && bytes % 16 == 0) {
     for (ssize c = 0; c < bytes; c += 16) {
       _mm_stream_si128(reinterpret_cast<__m128i *>(to + c),
@@ -75,11 +84,44 @@ inline void copy_chunk_row(char *to, const char *from, ssize bytes, bool stream)
     }
     return;
   }
+  // Register moves, not memcpy: the compiler would make this loop a call to memcpy, whose
+  // entry costs more than a chunk of a few lines.
+  for (ssize c = 0; c < bytes - 16; c += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(from + c));
+    __asm__("" : "+x"(v));
+    _mm_storeu_si128(reinterpret_cast<__m128i *>(to + c), v);
+  }
 #else
   (void)stream;
-#endif
   for (ssize c = 0; c < bytes - 16; c += 16) std::memcpy(to + c, from + c, 16);
+#endif
   std::memcpy(to + bytes - 16, from + bytes - 16, 16);
+}
+
+/// One tile without the buffer, for squares whose rows are whole lines: each square read from
+/// its k source chunks and written to its k destination chunks, and the items past the last
+/// whole squares one at a time. Three passes over the buffer cost more than the caches do
+/// when the tile's lines stay cached; streamed copies keep the buffer, whose reads of whole
+/// source chunks keep more lines in flight (bench/RESULTS.md).
+template <std::size_t N>
+void copy_chunk_tile_direct(const ChunkTable &table, char *d, const char *s) {
+  constexpr int k = Square<N>::k;
+  constexpr ssize size = static_cast<ssize>(N);
+  const ssize full_rows = table.rows - table.rows % k;
+  const ssize full_cols = table.cols - table.cols % k;
+  for (ssize u = 0; u < full_cols; u += k) {
+    for (ssize v = 0; v < full_rows; v += k) {
+      Square<N>::template put_rows<false>(TableRows<char *>{d + v * size, table.dst_row + u},
+                                          TableRows<const char *>{s + u * size, table.src_row + v});
+    }
+  }
+  for (ssize u = 0; u < table.cols; ++u) {
+    char *to = d + table.dst_row[u];
+    const char *from = s + u * size;
+    for (ssize v = u < full_cols ? full_rows : 0; v < table.rows; ++v) {
+      std::memcpy(to + v * size, from + table.src_row[v], N);
+    }
+  }
 }
 
 /// One tile from d and s (the index of its first item on each side).
@@ -89,6 +131,12 @@ void copy_chunk_tile(const Plan &plan, const ChunkTable &table, char *d, const c
   const ssize size = static_cast<ssize>(bytes);
   const ssize row = table.cols * size;      // a source chunk's bytes
   const ssize dst_row = table.rows * size;  // a destination chunk's bytes
+  if constexpr (Square<N>::whole_lines) {
+    if (!plan.stream) {
+      copy_chunk_tile_direct<N>(table, d, s);
+      return;
+    }
+  }
   PYBUFFER_ASSERT(table.rows * row <= chunk_buffer_bytes);
   alignas(64) char buffer[chunk_buffer_bytes];
   for (ssize v = 0; v < table.rows; ++v) {
@@ -129,7 +177,9 @@ void copy_chunks(const Plan &plan, char *d, const char *s) {
   ChunkTable table;
   build_chunk_table(plan, table);
   const int outer = plan.naxes - plan.dst_chunk_axes - plan.src_chunk_axes;
-  const ssize row = table.cols * (N != 0 ? static_cast<ssize>(N) : plan.itemsize);
+  const ssize size = N != 0 ? static_cast<ssize>(N) : plan.itemsize;
+  const ssize row = table.cols * size;      // a source chunk's bytes
+  const ssize dst_row = table.rows * size;  // a destination chunk's bytes
   ssize index[max_ndim] = {};
   while (true) {
     char *next_d = d;
@@ -150,6 +200,12 @@ void copy_chunks(const Plan &plan, char *d, const char *s) {
     if (more) {
       for (ssize v = 0; v < table.rows; ++v) {
         for (ssize c = 0; c < row; c += 64) __builtin_prefetch(next_s + table.src_row[v] + c);
+      }
+      // Cached destinations only: a streamed one must not be read in.
+      for (ssize u = 0; u < (plan.stream ? 0 : table.cols); ++u) {
+        for (ssize c = 0; c < dst_row; c += 64) {
+          __builtin_prefetch(next_d + table.dst_row[u] + c, 1);
+        }
       }
     }
     copy_chunk_tile<N>(plan, table, d, s);

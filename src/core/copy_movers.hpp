@@ -35,7 +35,23 @@ void run_items(char *d, ssize dstep, const char *s, ssize sstep, ssize n, ssize 
 // K items packed in each), destination row r being source column r. K == 0: none for N.
 
 // whole_lines: each of its rows is one 64-byte cache line, and put<Stream> writes it straight
-// to the destination (streaming stores: d and dp 64-byte aligned).
+// to the destination (streaming stores: d and dp 64-byte aligned); put_rows<Stream> does the
+// same for rows anywhere, each side's rows given by one of these:
+
+/// Row r at base + r * pitch (put's rows).
+template <class Pointer>
+struct PitchedRows {
+  Pointer base;
+  ssize pitch;
+  Pointer operator()(int r) const { return base + r * pitch; }
+};
+/// Row r at base + offsets[r] (the chunks kernel's rows, wherever its chunks lie).
+template <class Pointer>
+struct TableRows {
+  Pointer base;
+  const ssize *offsets;
+  Pointer operator()(int r) const { return base + offsets[r]; }
+};
 
 template <std::size_t N>
 struct Square {

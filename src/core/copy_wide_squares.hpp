@@ -42,12 +42,13 @@ struct Wide512 {
   }
 };
 
-/// Four rows (sp bytes apart) interleaved within each 128-bit lane L: u[m] holds column
-/// 4L + m of the four rows (m = 0..3), four-byte items.
-inline void interleave_four_rows(const char *rows, ssize sp, __m512i *u) {
+/// Rows first .. first + 3 of `rows` interleaved within each 128-bit lane L: u[m] holds
+/// column 4L + m of the four rows (m = 0..3), four-byte items.
+template <class Rows>
+void interleave_four_rows(Rows rows, int first, __m512i *u) {
   using W = Wide512;
-  const __m512i r0 = W::load(rows), r1 = W::load(rows + sp);
-  const __m512i r2 = W::load(rows + 2 * sp), r3 = W::load(rows + 3 * sp);
+  const __m512i r0 = W::load(rows(first)), r1 = W::load(rows(first + 1));
+  const __m512i r2 = W::load(rows(first + 2)), r3 = W::load(rows(first + 3));
   const __m512i a0 = W::unpacklo32(r0, r1), a1 = W::unpackhi32(r0, r1);
   const __m512i a2 = W::unpacklo32(r2, r3), a3 = W::unpackhi32(r2, r3);
   u[0] = W::unpacklo64(a0, a2);
@@ -56,14 +57,15 @@ inline void interleave_four_rows(const char *rows, ssize sp, __m512i *u) {
   u[3] = W::unpackhi64(a1, a3);
 }
 
-/// Stores rows 64 bytes each, dp bytes apart: streaming (d and dp 64-byte aligned) or plain.
-template <bool Stream, int K>
-void store_lines(char *d, ssize dp, const __m512i (&rows)[K]) {
+/// Stores K lines of 64 bytes to rows 0 .. K - 1 of `to`: streaming (every row 64-byte
+/// aligned) or plain.
+template <bool Stream, int K, class Rows>
+void store_lines(Rows to, const __m512i (&lines)[K]) {
   for (int r = 0; r < K; ++r) {
     if constexpr (Stream) {
-      _mm512_stream_si512(reinterpret_cast<__m512i *>(d + r * dp), rows[r]);
+      _mm512_stream_si512(reinterpret_cast<__m512i *>(to(r)), lines[r]);
     } else {
-      _mm512_storeu_si512(d + r * dp, rows[r]);
+      _mm512_storeu_si512(to(r), lines[r]);
     }
   }
 }
@@ -100,13 +102,17 @@ struct Square<4> {
   static constexpr int k = 16;
   static constexpr bool whole_lines = true;
 
-  template <bool Stream>
-  static void put(char *d, ssize dp, const char *s, ssize sp) {
+  template <bool Stream, class DstRows, class SrcRows>
+  static void put_rows(DstRows to, SrcRows from) {
     __m512i u[16];
-    for (int g = 0; g < 4; ++g) interleave_four_rows(s + 4 * g * sp, sp, u + 4 * g);
+    for (int g = 0; g < 4; ++g) interleave_four_rows(from, 4 * g, u + 4 * g);
     __m512i out[16];
     gather_lanes<4>(u, out);
-    store_lines<Stream>(d, dp, out);
+    store_lines<Stream>(to, out);
+  }
+  template <bool Stream>
+  static void put(char *d, ssize dp, const char *s, ssize sp) {
+    put_rows<Stream>(PitchedRows<char *>{d, dp}, PitchedRows<const char *>{s, sp});
   }
   static void move(char *d, ssize dp, const char *s, ssize sp) { put<false>(d, dp, s, sp); }
 };
@@ -118,18 +124,22 @@ struct Square<8> {
   static constexpr int k = 8;
   static constexpr bool whole_lines = true;
 
-  template <bool Stream>
-  static void put(char *d, ssize dp, const char *s, ssize sp) {
+  template <bool Stream, class DstRows, class SrcRows>
+  static void put_rows(DstRows to, SrcRows from) {
     using W = Wide512;
     __m512i t[8];
     for (int p = 0; p < 4; ++p) {
-      const __m512i r0 = W::load(s + 2 * p * sp), r1 = W::load(s + (2 * p + 1) * sp);
+      const __m512i r0 = W::load(from(2 * p)), r1 = W::load(from(2 * p + 1));
       t[2 * p] = W::unpacklo64(r0, r1);
       t[2 * p + 1] = W::unpackhi64(r0, r1);
     }
     __m512i out[8];
     gather_lanes<2>(t, out);
-    store_lines<Stream>(d, dp, out);
+    store_lines<Stream>(to, out);
+  }
+  template <bool Stream>
+  static void put(char *d, ssize dp, const char *s, ssize sp) {
+    put_rows<Stream>(PitchedRows<char *>{d, dp}, PitchedRows<const char *>{s, sp});
   }
   static void move(char *d, ssize dp, const char *s, ssize sp) { put<false>(d, dp, s, sp); }
 };

@@ -5,8 +5,8 @@ declare is a symbol no consumer can call.
 
 Usage: check_header_declarations.py <exported_symbols.txt> <pybuffer.h> [<legacy.h>...]
 
-The tables each header expands (#define PYBUFFER_FUNCTIONS(X); PYBUFFER_LEGACY_FUNCTIONS(X),
-which lists two nested tables) give a plain name and its pybuffer_ twin per row.
+The tables each header expands (#define PYBUFFER_FUNCTIONS(X), PYBUFFER_LEGACY_FUNCTIONS(X),
+each of which lists two nested tables) give a plain name and its pybuffer_ twin per row.
 """
 import re
 import sys
@@ -28,10 +28,11 @@ def table_rows(tables, name, within):
 
 
 def declared_names(header_text):
-    # A section for CPython 2.7's headers (legacy.h: "#if ... PY_MAJOR_VERSION == 2" up to its
-    # #else) declares libpybuffer-py27's names, which abi/exported_symbols-py27.txt lists.
-    header_text = re.sub(r"\n#if [^\n]*PY_MAJOR_VERSION == 2\n.*?\n#else\n", "\n", header_text,
-                         flags=re.S)
+    # A section for CPython 2.7's headers ("#if ... PY_MAJOR_VERSION == 2" up to its #else,
+    # with no #endif between) declares libpybuffer-py27's names, which
+    # abi/exported_symbols-py27.txt lists.
+    header_text = re.sub(r"\n#if [^\n]*PY_MAJOR_VERSION == 2\n(?:(?!\n#endif).)*?\n#else\n", "\n",
+                         header_text, flags=re.S)
     text = re.sub(r"/\*.*?\*/", " ", header_text, flags=re.S)
     text = re.sub(r"//[^\n]*", " ", text)
     text = text.replace("\\\n", " ")

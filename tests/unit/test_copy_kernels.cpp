@@ -72,10 +72,12 @@ struct Buffer {
   Buffer(ssize size, ssize align, unsigned seed) : bytes(static_cast<std::size_t>(size + 256)) {
     const auto address = reinterpret_cast<std::uintptr_t>(bytes.data()) + 64;
     view = bytes.data() + 64 + (64 - address % 64) % 64 + align;
-    // The pattern is a function of the position relative to the view.
+    // The pattern is a function of the position relative to the view, a hash of it: a
+    // pattern with a period would make items that many bytes apart indistinguishable.
     const ssize start = bytes.data() - view;
     for (std::size_t i = 0; i < bytes.size(); ++i) {
-      bytes[i] = static_cast<char>(((start + static_cast<ssize>(i)) * 131 + seed) >> 1);
+      const auto position = static_cast<std::uint64_t>(start + static_cast<ssize>(i));
+      bytes[i] = static_cast<char>(((position + seed) * 0x9E3779B97F4A7C15u) >> 56);
     }
   }
 };
@@ -304,6 +306,22 @@ TEST_P(CopyKernels, LargeOneByteTransposesAtLineAlignments) {
     const Side dst = laid_out(shape, 1, {0, 1}, 0);
     ASSERT_TRUE(copies_exactly(level(), shape, 1, dst, dalign, src, salign))
         << ni << " x " << nj << ", destination alignment " << dalign << ", source " << salign;
+  }
+}
+
+// Past 8 MiB, the chunks kernel streams its destination chunks: 21 axes of extent 2 (8 MiB of
+// 4-byte items) reversed, chunks of 64 items (256 bytes). Whole 64-byte lines a store at the
+// avx512 level when the destination is line aligned (0), 16-byte stores at 16, plain ones at 4.
+TEST_P(CopyKernels, LargeChunksStreamOrNotByDestinationAlignment) {
+  const std::vector<ssize> shape(21, 2);
+  std::vector<int> c_order;
+  std::vector<int> f_order;
+  for (int k = 20; k >= 0; --k) c_order.push_back(k);
+  for (int k = 0; k < 21; ++k) f_order.push_back(k);
+  const Side src = laid_out(shape, 4, c_order, 0);
+  const Side dst = laid_out(shape, 4, f_order, 0);
+  for (ssize align : {ssize{0}, ssize{16}, ssize{4}}) {
+    ASSERT_TRUE(copies_exactly(level(), shape, 4, dst, align, src, 0)) << "alignment " << align;
   }
 }
 
