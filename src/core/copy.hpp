@@ -22,14 +22,12 @@
 //   copy_movers.hpp (internal)
 //                   item loops, SSE2 register transposes and streaming stores for the kernels.
 //   copy_wide_squares.hpp (internal)
-//                   AVX2 and AVX-512 register transposes of 4- and 8-byte items.
+//                   AVX2 and AVX-512 register transposes of 4- and 8-byte items, and of
+//                   whole 64 x 64 1-byte tiles, line to line, at the AVX-512 level.
 //   copy_odd_movers.hpp (internal)
 //                   wide moves of odd-sized items (3, 5, 6, 7, 12 bytes) in packed tiles.
 //   copy_chunks.hpp (internal)
 //                   the chunks kernel.
-//   copy_wide_bytes.hpp (internal)
-//                   1-byte tiles at the AVX-512 level: 16 whole source lines a group, their
-//                   four 16 x 16 squares transposed at once.
 //
 // Kernels for the innermost axes, all specialised by item size (1-8, 12, 16, any):
 //   item    no axis left (0-d, or every extent 1): one item

@@ -1,6 +1,6 @@
 // The copy kernels at CPU level avx512:
 // the SSE2 kernels compiled with AVX-512 F/BW/VL (cmake/PybufferCpuLevels.cmake), with
-// AVX-512 transposes of 4- and 8-byte items (copy_wide_squares.hpp).
+// AVX-512 transposes of 1-, 4- and 8-byte items (copy_wide_squares.hpp).
 #include "cpu_level.hpp"
 
 #if PYBUFFER_X86_LEVELS

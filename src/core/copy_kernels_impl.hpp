@@ -21,7 +21,6 @@
 #include "copy_movers.hpp"
 #include "copy_odd_movers.hpp"
 #include "copy_plan.hpp"
-#include "copy_wide_bytes.hpp"
 
 namespace pybuffer::core::engine::PYBUFFER_KERNEL_LEVEL {
 namespace {
@@ -104,17 +103,22 @@ void copy_square_tile(const Plan &plan, char *d, const char *s) {
     }
     return;
   }
+  if constexpr (LineRows<N>::available) {
+    static_assert(row == 64, "whole 64-byte lines on both sides");
+    const bool stream =
+        plan.stream && (reinterpret_cast<std::uintptr_t>(d) % 64 == 0) && across.dstep % 64 == 0;
+    if (stream) {
+      LineRows<N>::template put<true>(d, across.dstep, s, inner.sstep);
+    } else {
+      LineRows<N>::template put<false>(d, across.dstep, s, inner.sstep);
+    }
+    return;
+  }
   alignas(64) char buffer[edge * row];
-  if constexpr (N == 1 && has_wide_byte_rows) {
-    static_assert(row == 64 && k == 16, "whole 64-byte source lines, 16 rows a group");
-    for (ssize j = 0; j < edge; j += k)
-      transpose_byte_rows(buffer, j, s + j * inner.sstep, inner.sstep);
-  } else {
-    for (ssize j = 0; j < edge; j += k) {
-      for (ssize i = 0; i < edge; i += k) {
-        Square<N>::move(buffer + i * row + j * static_cast<ssize>(N), row,
-                        s + i * static_cast<ssize>(N) + j * inner.sstep, inner.sstep);
-      }
+  for (ssize j = 0; j < edge; j += k) {
+    for (ssize i = 0; i < edge; i += k) {
+      Square<N>::move(buffer + i * row + j * static_cast<ssize>(N), row,
+                      s + i * static_cast<ssize>(N) + j * inner.sstep, inner.sstep);
     }
   }
   const bool stream =
@@ -197,8 +201,12 @@ constexpr ssize block_edge = 128;
 // behind: their blocks span a whole 4 KiB page of each row on both sides (2 x 1024 pages for
 // 4-byte items, more than the first-level TLB holds but within the second's), which measured
 // faster than 128 x 128 on the 4096 x 4096 transposes (bench/RESULTS.md, helper `wide`).
+// Whole 1-byte tiles (LineRows<1>) take 1024 rows a side too, a quarter of a page of each
+// (faster than 128 to 512 and than 4096: bench/RESULTS.md, helper `bytes`).
 template <std::size_t N>
-constexpr ssize page_block_edge = N != 0 ? 4096 / static_cast<ssize>(N) : block_edge;
+constexpr ssize page_block_edge = N == 1   ? 1024
+                                  : N != 0 ? 4096 / static_cast<ssize>(N)
+                                           : block_edge;
 
 // The transposing kernel over the two innermost axes. Within a block, tiles go along the
 // destination's fastest axis in the inner loop, so the destination is written as a few
@@ -209,7 +217,9 @@ void copy_tiles(const Plan &plan, char *d, const char *s) {
   const Axis &across = plan.axes[plan.naxes - 2];
   const Axis &inner = plan.axes[plan.naxes - 1];
   const ssize edge = tile_edge(plan.itemsize);
-  const ssize wanted = plan.squares && Square<N>::whole_lines ? page_block_edge<N> : block_edge;
+  const ssize wanted = plan.squares && (Square<N>::whole_lines || LineRows<N>::available)
+                           ? page_block_edge<N>
+                           : block_edge;
   const ssize block = wanted > edge ? wanted : edge;
   for (ssize bi = 0; bi < across.extent; bi += block) {
     const ssize ei = across.extent - bi < block ? across.extent : bi + block;

@@ -60,6 +60,17 @@ struct Square {
   static void move(char *, ssize, const char *, ssize) {}
 };
 
+// LineRows<N>::put<Stream>(d, dp, s, sp): a whole tile of 64 x 64 bytes, 64 source rows of one
+// 64-byte line each (sp bytes apart) into 64 destination lines (dp bytes apart; streaming
+// stores: d and dp 64-byte aligned): the whole-line squares' 1-byte case
+// (copy_wide_squares.hpp). available: false where there is none.
+template <std::size_t N>
+struct LineRows {
+  static constexpr bool available = false;
+  template <bool Stream>
+  static void put(char *, ssize, const char *, ssize) {}
+};
+
 #if PYBUFFER_KERNEL_SIMD
 
 inline __m128i load16(const char *p) {

@@ -1,6 +1,7 @@
-// Register transposes of 4- and 8-byte items in AVX2 and AVX-512 registers (internal, not
-// installed), for the avx2 and avx512 levels' copy kernels: included by copy_movers.hpp,
-// which holds the Square<N> template they specialise and the SSE2 ones the sse2 level keeps.
+// Register transposes of 4- and 8-byte items in AVX2 and AVX-512 registers, and of 1-byte
+// items at AVX-512 (internal, not installed), for the avx2 and avx512 levels' copy kernels:
+// included by copy_movers.hpp, which holds the Square<N> and LineRows<N> templates they
+// specialise and the SSE2 squares the sse2 level keeps.
 // Which set is compiled follows the level file's own compiler flags
 // (cmake/PybufferCpuLevels.cmake).
 //
@@ -8,7 +9,8 @@
 //           4 x 4 squares (8 x 8 AVX2 ones measured slower here: bench/RESULTS.md)
 //   avx512  16 x 16 four-byte and 8 x 8 eight-byte squares: each row is 64 bytes, one cache
 //           line, so whole squares can go straight to the destination (whole_lines), with
-//           streaming stores when its lines are 64-byte aligned.
+//           streaming stores when its lines are 64-byte aligned. Whole 64 x 64 tiles of
+//           1-byte items too (LineRows<1>): whole source lines in, whole lines out.
 #pragma once
 
 #if !defined(__AVX2__)
@@ -71,18 +73,25 @@ void store_lines(Rows to, const __m512i (&lines)[K]) {
 /// The squares' last two rounds: x[g * Q + m] holds, in each 128-bit lane L, column Q * L + m
 /// of the g-th quarter of the rows (g = 0..3); out[Q * L + m], a whole column, gathers lane
 /// L of x[m], x[Q + m], x[2Q + m] and x[3Q + m].
+/// The 4 x 4 transpose of 128-bit lanes: out[L] gathers lane L of a0, a1, a2 and a3.
+inline void gather_lane(__m512i a0, __m512i a1, __m512i a2, __m512i a3, __m512i (&out)[4]) {
+  using W = Wide512;
+  const __m512i v = W::lanes<0x88>(a0, a1);  // lanes 0 and 2 of a0, then of a1
+  const __m512i v_odd = W::lanes<0xdd>(a0, a1);
+  const __m512i w = W::lanes<0x88>(a2, a3);
+  const __m512i w_odd = W::lanes<0xdd>(a2, a3);
+  out[0] = W::lanes<0x88>(v, w);
+  out[2] = W::lanes<0xdd>(v, w);
+  out[1] = W::lanes<0x88>(v_odd, w_odd);
+  out[3] = W::lanes<0xdd>(v_odd, w_odd);
+}
+
 template <int Q>
 void gather_lanes(const __m512i (&x)[4 * Q], __m512i (&out)[4 * Q]) {
-  using W = Wide512;
   for (int m = 0; m < Q; ++m) {
-    const __m512i v = W::lanes<0x88>(x[m], x[Q + m]);  // lanes 0 and 2 of quarters 0 and 1
-    const __m512i v_odd = W::lanes<0xdd>(x[m], x[Q + m]);
-    const __m512i w = W::lanes<0x88>(x[2 * Q + m], x[3 * Q + m]);
-    const __m512i w_odd = W::lanes<0xdd>(x[2 * Q + m], x[3 * Q + m]);
-    out[m] = W::lanes<0x88>(v, w);
-    out[2 * Q + m] = W::lanes<0xdd>(v, w);
-    out[Q + m] = W::lanes<0x88>(v_odd, w_odd);
-    out[3 * Q + m] = W::lanes<0xdd>(v_odd, w_odd);
+    __m512i column[4];
+    gather_lane(x[m], x[Q + m], x[2 * Q + m], x[3 * Q + m], column);
+    for (int L = 0; L < 4; ++L) out[Q * L + m] = column[L];
   }
 }
 
@@ -133,6 +142,52 @@ struct Square<8> {
     put_rows<Stream>(PitchedRows<char *>{d, dp}, PitchedRows<const char *>{s, sp});
   }
   static void move(char *d, ssize dp, const char *s, ssize sp) { put<false>(d, dp, s, sp); }
+};
+
+#if !defined(__AVX512BW__)
+#error "the avx512 level compiles with AVX-512 BW (cmake/PybufferCpuLevels.cmake)"
+#endif
+
+// 1-byte items: a whole 64 x 64-byte tile, 64 source lines into 64 destination lines.
+// Each group of 16 source rows is read once, a whole line a row, and the per-lane unpacks
+// transpose its four 16 x 16 squares at once into a 4 KiB buffer (whole-register stores);
+// then each destination line gathers one lane of four buffer registers.
+template <>
+struct LineRows<1> {
+  static constexpr bool available = true;
+
+  template <bool Stream>
+  static void put(char *d, ssize dp, const char *s, ssize sp) {
+    alignas(64) __m512i columns[64];
+    for (int g = 0; g < 4; ++g) {
+      __m512i x[16];
+      for (int r = 0; r < 16; ++r) x[r] = _mm512_loadu_si512(s + (16 * g + r) * sp);
+      // As Square<1>, in each 128-bit lane: after four rounds, x[c] lane L holds column
+      // 16L + c of these 16 rows.
+      for (int round = 0; round < 4; ++round) {
+        __m512i y[16];
+        for (int i = 0; i < 8; ++i) {
+          y[2 * i] = _mm512_unpacklo_epi8(x[i], x[i + 8]);
+          y[2 * i + 1] = _mm512_unpackhi_epi8(x[i], x[i + 8]);
+        }
+        for (int r = 0; r < 16; ++r) x[r] = y[r];
+      }
+      for (int c = 0; c < 16; ++c) _mm512_store_si512(&columns[16 * g + c], x[c]);
+    }
+    for (int c = 0; c < 16; ++c) {
+      __m512i out[4];
+      gather_lane(_mm512_load_si512(&columns[c]), _mm512_load_si512(&columns[16 + c]),
+                  _mm512_load_si512(&columns[32 + c]), _mm512_load_si512(&columns[48 + c]), out);
+      for (int L = 0; L < 4; ++L) {
+        char *to = d + (16 * L + c) * dp;
+        if constexpr (Stream) {
+          _mm512_stream_si512(reinterpret_cast<__m512i *>(to), out[L]);
+        } else {
+          _mm512_storeu_si512(to, out[L]);
+        }
+      }
+    }
+  }
 };
 
 #else  // AVX2

@@ -289,6 +289,26 @@ TEST_P(CopyKernels, LargeFourAndEightByteTransposesAtLineAlignments) {
   }
 }
 
+// Past 8 MiB, the avx512 level transposes whole 64 x 64 tiles of 1-byte items line to line
+// (LineRows<1>, src/core/copy_wide_squares.hpp): streaming when the destination and its row
+// pitch are 64-byte aligned (2944 = 46 * 64 bytes; with the source aligned or not), plain
+// stores at alignment 16 and with a pitch of 2912 (the last case); 2912 = 45 * 64 + 32 ends
+// in partial tiles, both extents in partial blocks of 1024 rows. The other levels run the
+// same cases through their own squares.
+TEST_P(CopyKernels, LargeOneByteTransposesAtLineAlignments) {
+  for (const auto &[ni, nj, dalign, salign] :
+       {std::tuple<ssize, ssize, ssize, ssize>{2944, 2912, 0, 0},
+        {2944, 2912, 0, 1},
+        {2944, 2912, 16, 0},
+        {2912, 2944, 1, 0}}) {
+    const std::vector<ssize> shape{ni, nj};
+    const Side src = laid_out(shape, 1, {1, 0}, 0);
+    const Side dst = laid_out(shape, 1, {0, 1}, 0);
+    ASSERT_TRUE(copies_exactly(level(), shape, 1, dst, dalign, src, salign))
+        << ni << " x " << nj << ", destination alignment " << dalign << ", source " << salign;
+  }
+}
+
 // Past 8 MiB, the chunks kernel streams its destination chunks: 21 axes of extent 2 (8 MiB of
 // 4-byte items) reversed, chunks of 64 items (256 bytes). Whole 64-byte lines a store at the
 // avx512 level when the destination is line aligned (0), 16-byte stores at 16, plain ones at 4.
