@@ -106,6 +106,7 @@ inline void copy_chunk_row(char *to, const char *from, ssize bytes, bool stream)
 template <std::size_t N>
 void copy_chunk_tile_direct(const ChunkTable &table, char *d, const char *s) {
   constexpr int k = Square<N>::k;
+  static_assert(k > 0 && Square<N>::whole_lines, "whole-line squares only");
   constexpr ssize size = static_cast<ssize>(N);
   const ssize full_rows = table.rows - table.rows % k;
   const ssize full_cols = table.cols - table.cols % k;
