@@ -98,12 +98,23 @@ void gather_lanes(const __m512i (&x)[4 * Q], __m512i (&out)[4 * Q]) {
   }
 }
 
+/// What every whole-line square offers beside its put_rows: rows at a pitch (put), and move.
+template <class Derived>
+struct WholeLineSquare {
+  static constexpr bool whole_lines = true;
+  template <bool Stream>
+  static void put(char *d, ssize dp, const char *s, ssize sp) {
+    Derived::template put_rows<Stream>(PitchedRows<char *>{d, dp},
+                                       PitchedRows<const char *>{s, sp});
+  }
+  static void move(char *d, ssize dp, const char *s, ssize sp) { put<false>(d, dp, s, sp); }
+};
+
 // 16 x 16 four-byte items: each quarter of the rows interleaved within lanes, then whole
 // lanes gathered.
 template <>
-struct Square<4> {
+struct Square<4> : WholeLineSquare<Square<4>> {
   static constexpr int k = 16;
-  static constexpr bool whole_lines = true;
 
   template <bool Stream, class DstRows, class SrcRows>
   static void put_rows(DstRows to, SrcRows from) {
@@ -113,19 +124,13 @@ struct Square<4> {
     gather_lanes<4>(u, out);
     store_lines<Stream>(to, out);
   }
-  template <bool Stream>
-  static void put(char *d, ssize dp, const char *s, ssize sp) {
-    put_rows<Stream>(PitchedRows<char *>{d, dp}, PitchedRows<const char *>{s, sp});
-  }
-  static void move(char *d, ssize dp, const char *s, ssize sp) { put<false>(d, dp, s, sp); }
 };
 
 // 8 x 8 eight-byte items: rows interleaved in pairs (t[2p + m] holds column 2L + m of rows
 // 2p and 2p + 1 in lane L), then whole lanes gathered.
 template <>
-struct Square<8> {
+struct Square<8> : WholeLineSquare<Square<8>> {
   static constexpr int k = 8;
-  static constexpr bool whole_lines = true;
 
   template <bool Stream, class DstRows, class SrcRows>
   static void put_rows(DstRows to, SrcRows from) {
@@ -140,11 +145,6 @@ struct Square<8> {
     gather_lanes<2>(t, out);
     store_lines<Stream>(to, out);
   }
-  template <bool Stream>
-  static void put(char *d, ssize dp, const char *s, ssize sp) {
-    put_rows<Stream>(PitchedRows<char *>{d, dp}, PitchedRows<const char *>{s, sp});
-  }
-  static void move(char *d, ssize dp, const char *s, ssize sp) { put<false>(d, dp, s, sp); }
 };
 
 #if !defined(__AVX512BW__)
