@@ -306,6 +306,10 @@ void define_cases() {
       .cpython_iterations = 1;
   add_case("transpose8192_i1/from", Op::from_contiguous, 1, {8192, 8192}, {1, 8192})
       .cpython_iterations = 1;
+  // A 3072 x 3072 one-byte transpose (9 MiB): a row pitch with 1024 as a factor that is not a
+  // power of two, where the square blocks ran at a quarter of memcpy (bench/RESULTS.md).
+  add_case("transpose3072_i1/to", Op::to_contiguous, 1, {3072, 3072}, {1, 3072})
+      .cpython_iterations = 1;
   const std::vector<ssize> shape24(24, 2);
   add_case("ndim24_i4/to", Op::to_contiguous, 4, shape24, f_strides(shape24, 4))
       .cpython_iterations = 1;

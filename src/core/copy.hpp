@@ -45,7 +45,9 @@
 //           12 bytes move as one wide load and store each (copy_odd_movers.hpp). Level avx2
 //           transposes 8-byte items 4 x 4 in AVX2 registers; level avx512 4- and 8-byte items
 //           16 x 16 and 8 x 8 in AVX-512 ones, whose rows are whole lines written straight
-//           to the destination (no buffer), in blocks a 4 KiB page of rows wide
+//           to the destination (no buffer), in blocks a 4 KiB page of rows wide, and whole
+//           64 x 64 tiles of 1-byte items line to line (past 8 MiB at row pitches with 1024
+//           as a factor, in strips of 512 destination bytes through a 32 KiB stack buffer)
 //   chunks  a transpose among short axes only (say 24 dimensions of 2): the destination's
 //           packed innermost axes (up to 256 bytes) and the source's packed axes outside
 //           them form a 2-D transpose of packed chunks; each tile's source chunks are read

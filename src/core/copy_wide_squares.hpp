@@ -159,6 +159,14 @@ template <>
 struct LineRows<1> {
   static constexpr bool available = true;
 
+  /// Streams `bytes` (whole lines) from 64-byte aligned `from` to 64-byte aligned `to`.
+  static void stream_lines(char *to, const char *from, ssize bytes) {
+    PYBUFFER_ASSERT(bytes % 64 == 0 && reinterpret_cast<std::uintptr_t>(to) % 64 == 0);
+    for (ssize c = 0; c < bytes; c += 64) {
+      _mm512_stream_si512(reinterpret_cast<__m512i *>(to + c), _mm512_load_si512(from + c));
+    }
+  }
+
   template <bool Stream>
   static void put(char *d, ssize dp, const char *s, ssize sp) {
     alignas(64) __m512i columns[64];

@@ -309,6 +309,29 @@ TEST_P(CopyKernels, LargeOneByteTransposesAtLineAlignments) {
   }
 }
 
+// Past 8 MiB, the avx512 level writes whole 1-byte tiles at row pitches with 1024 as a factor
+// in strips of 512 destination items (copy_line_strips, src/core/copy_kernels_impl.hpp):
+// pitches of 3072 bytes on both sides (padded rows), extents that end in a partial strip, a
+// partial tile and fewer than 64 rows (3000 = 5 * 512 + 6 * 64 + 56, 2900 = 45 * 64 + 20),
+// streaming at destination alignment 0 and plain stores at 16; then a pitch of 3072 on one side
+// only (2944 on the other), which the square blocks keep. The other levels run the same cases
+// through their own tiles.
+TEST_P(CopyKernels, LargeOneByteTransposesInStripsAtAliasingPitches) {
+  for (const auto &[ni, nj, src_pad, dst_pad, dalign] :
+       {std::tuple<ssize, ssize, ssize, ssize, ssize>{3000, 2900, 3072 - 2900, 3072 - 3000, 0},
+        {3000, 2900, 3072 - 2900, 3072 - 3000, 16},
+        {2900, 3000, 3072 - 3000, 3072 - 2900, 1},
+        {3072, 3072, 0, 0, 0},
+        {2944, 3072, 0, 0, 0}}) {
+    const std::vector<ssize> shape{ni, nj};
+    const Side src = laid_out(shape, 1, {1, 0}, src_pad);
+    const Side dst = laid_out(shape, 1, {0, 1}, dst_pad);
+    ASSERT_TRUE(copies_exactly(level(), shape, 1, dst, dalign, src, 0))
+        << ni << " x " << nj << ", pads " << src_pad << "/" << dst_pad << ", destination alignment "
+        << dalign;
+  }
+}
+
 // Past 8 MiB, the chunks kernel streams its destination chunks: 21 axes of extent 2 (8 MiB of
 // 4-byte items) reversed, chunks of 64 items (256 bytes). Whole 64-byte lines a store at the
 // avx512 level when the destination is line aligned (0), 16-byte stores at 16, plain ones at 4.
