@@ -317,6 +317,9 @@ void define_cases() {
       .cpython_iterations = 1;
   add_case("transpose4096_i3/to", Op::to_contiguous, 3, {4096, 4096}, {3, 4096 * 3})
       .cpython_iterations = 1;
+  // The same within the caches (3 MiB), where whole 3-byte tiles go through AVX-512 registers.
+  add_case("transpose1024_i3/to", Op::to_contiguous, 3, {1024, 1024}, {3, 1024 * 3})
+      .cpython_iterations = 1;
   add_case("transpose2048_i12/to", Op::to_contiguous, 12, {2048, 2048}, {12, 2048 * 12})
       .cpython_iterations = 1;
   {

@@ -7,10 +7,11 @@
 // same packed source row (read, never written), and written wide only into a padded local
 // buffer, never into the view. So no byte outside the views' own items is read or written.
 // 3-byte items go 4 x 4 at a time through registers where the level has SSSE3's byte
-// shuffle (avx2, avx512). Measured on the 4096 x 4096 3-byte transpose (bench/RESULTS.md,
-// "odd item sizes"): a run-time-size memcpy per item ran at 0.07 of memcpy; fixed-size moves
-// walking the source by columns at about 0.15; this buffer with one wide move per item,
-// prefetched rows and streaming stores at 0.23, and with the register squares 0.29.
+// shuffle (avx2, avx512); at avx512, whole tiles within the caches go 16 x 16 at a time
+// through AVX-512 registers instead. Measured on the 4096 x 4096 3-byte transpose
+// (bench/RESULTS.md, "odd item sizes"): a run-time-size memcpy per item ran at 0.07 of memcpy;
+// fixed-size moves walking the source by columns at about 0.15; this buffer with one wide move per
+// item, prefetched rows and streaming stores at 0.23, and with the register squares 0.29.
 #pragma once
 
 #include <cstddef>
@@ -114,6 +115,51 @@ ssize squares_of_three_bytes(char *buffer, const char *s, ssize spitch, ssize ni
 }
 #endif
 
+#if PYBUFFER_KERNEL_SIMD && defined(__AVX512BW__)
+/// A 16 x 16 square of 3-byte items through AVX-512 registers (the avx512 level): each
+/// source row's 16 items (48 bytes, loaded under a mask, so nothing past them is read) are
+/// spread to one 4-byte lane each (whole 12-byte groups to their 128-bit lane, then bytes
+/// within it), the 16 x 16 lanes transposed as Square<4>'s are, and each result packed back
+/// to 48 bytes and stored as 64 into buffer row i, Pitch bytes apart (the caller places the
+/// 16 past them). Each source row's line `ahead` bytes on (the next tile's) is prefetched.
+template <ssize Pitch>
+void whole_square_of_three_bytes(char *buffer, const char *s, ssize spitch, ssize ahead) {
+  // Byte shuffles within each 128-bit lane, as four-byte words (little-endian): spread puts
+  // bytes 0-2, 3-5, 6-8, 9-11 into words 0-3 (0xff: zero); pack is its inverse.
+  const __m512i group_to_lane =
+      _mm512_setr_epi32(0, 1, 2, 2, 3, 4, 5, 5, 6, 7, 8, 8, 9, 10, 11, 11);
+  const auto lanes = [](int a, int b, int c, int d) {
+    return _mm512_setr_epi32(a, b, c, d, a, b, c, d, a, b, c, d, a, b, c, d);
+  };
+  const __m512i spread = lanes(static_cast<int>(0xff020100u), static_cast<int>(0xff050403u),
+                               static_cast<int>(0xff080706u), static_cast<int>(0xff0b0a09u));
+  const __m512i pack = lanes(0x04020100, 0x09080605, 0x0e0d0c0a, -1);
+  const __m512i lane_to_group =
+      _mm512_setr_epi32(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 15, 15, 15, 15);
+  // GCC 12's unmasked permutes start from an "undefined" vector that -Wuninitialized reports.
+  const auto permute = [](__m512i index, __m512i v) {
+    return _mm512_mask_permutexvar_epi32(v, 0xffff, index, v);
+  };
+  constexpr __mmask16 items = 0x0fff;  // the 12 four-byte words of 16 items
+  const auto row = [&](int r) {
+    prefetch_row(
+        reinterpret_cast<std::uintptr_t>(s + r * spitch) + static_cast<std::uintptr_t>(ahead), 48);
+    const __m512i bytes = _mm512_maskz_loadu_epi32(items, s + r * spitch);
+    return _mm512_shuffle_epi8(permute(group_to_lane, bytes), spread);
+  };
+  __m512i u[16];
+  for (int g = 0; g < 4; ++g) {
+    interleave_four(row(4 * g), row(4 * g + 1), row(4 * g + 2), row(4 * g + 3), u + 4 * g);
+  }
+  __m512i out[16];
+  gather_lanes<4>(u, out);
+  for (int i = 0; i < 16; ++i) {
+    _mm512_storeu_si512(buffer + i * Pitch,
+                        permute(lane_to_group, _mm512_shuffle_epi8(out[i], pack)));
+  }
+}
+#endif
+
 /// An ni x nj tile (ni, nj <= E) of N-byte items whose source is packed along i (source item
 /// (i, j) at s + i * N + j * spitch) and whose destination is packed along j (destination item
 /// (i, j) at d + i * dpitch + j * N). Each source row is read once, front to back, into the
@@ -128,8 +174,29 @@ void copy_odd_tile(char *d, ssize dpitch, const char *s, ssize spitch, ssize ni,
   constexpr ssize pitch = E * size + 16;  // padding >= the widest overhang (16 - 12 bytes)
   alignas(64) char buffer[E * pitch];
   ssize j = 0;
+#if PYBUFFER_KERNEL_SIMD && defined(__AVX512BW__)
+  if constexpr (N == 3 && E % 16 == 0) {
+    // Whole tiles within the caches: 1.4-1.5x faster than the 4 x 4 squares below at
+    // 512^2-1600^2; past them (stream) slower, 6.5 against 4.9 ms at 4096^2, so not there
+    // (bench/RESULTS.md).
+    if (!stream && ni == E && nj == E) {
+      // Squares left to right along the buffer rows: each one's 16-byte overhang lands where
+      // the next one writes afterwards, or in the row's padding.
+      static_assert(pitch >= E * 3 + 16, "room for the last square's overhang");
+      for (ssize j0 = 0; j0 < E; j0 += 16) {
+        for (ssize i0 = 0; i0 < E; i0 += 16) {
+          whole_square_of_three_bytes<pitch>(buffer + i0 * pitch + j0 * 3, s + i0 * 3 + j0 * spitch,
+                                             spitch, E * spitch);
+        }
+      }
+      j = nj;
+    }
+  }
+#endif
 #if PYBUFFER_KERNEL_SIMD && defined(__SSSE3__)
-  if constexpr (N == 3) j = squares_of_three_bytes<pitch>(buffer, s, spitch, ni, nj, E);
+  if constexpr (N == 3) {
+    if (j == 0) j = squares_of_three_bytes<pitch>(buffer, s, spitch, ni, nj, E);
+  }
 #endif
   for (; j < nj; ++j) {
     const char *from = s + j * spitch;

@@ -42,19 +42,25 @@ struct Wide512 {
   }
 };
 
-/// Rows first .. first + 3 of `rows` interleaved within each 128-bit lane L: u[m] holds
-/// column 4L + m of the four rows (m = 0..3), four-byte items.
-template <class Rows>
-void interleave_four_rows(Rows rows, int first, __m512i *u) {
+/// Four rows of four-byte items interleaved within each 128-bit lane L: u[m] holds column
+/// 4L + m of r0 .. r3 (m = 0..3).
+__attribute__((always_inline)) inline void interleave_four(__m512i r0, __m512i r1, __m512i r2,
+                                                           __m512i r3, __m512i *u) {
   using W = Wide512;
-  const __m512i r0 = W::load(rows(first)), r1 = W::load(rows(first + 1));
-  const __m512i r2 = W::load(rows(first + 2)), r3 = W::load(rows(first + 3));
   const __m512i a0 = W::unpacklo32(r0, r1), a1 = W::unpackhi32(r0, r1);
   const __m512i a2 = W::unpacklo32(r2, r3), a3 = W::unpackhi32(r2, r3);
   u[0] = W::unpacklo64(a0, a2);
   u[1] = W::unpackhi64(a0, a2);
   u[2] = W::unpacklo64(a1, a3);
   u[3] = W::unpackhi64(a1, a3);
+}
+
+/// Rows first .. first + 3 of `rows` interleaved as interleave_four does.
+template <class Rows>
+void interleave_four_rows(Rows rows, int first, __m512i *u) {
+  using W = Wide512;
+  interleave_four(W::load(rows(first)), W::load(rows(first + 1)), W::load(rows(first + 2)),
+                  W::load(rows(first + 3)), u);
 }
 
 /// Stores K lines of 64 bytes to rows 0 .. K - 1 of `to`: streaming (every row 64-byte
