@@ -87,8 +87,23 @@ inline __m128i load4(const char *p) {
   std::memcpy(&value, p, sizeof value);
   return _mm_cvtsi32_si128(value);
 }
-// 16 x 16 one-byte items: four rounds of interleaving row i bytewise with row i + 8 (row 2i
-// the low halves, row 2i + 1 the high ones); after log2(16) rounds each row holds one column.
+/// 16 rows of bytes transposed within each 128-bit lane, at any register width: four rounds
+/// of interleaving row i bytewise with row i + 8 (row 2i the low halves, row 2i + 1 the high
+/// ones, `low` and `high` the width's byte unpacks); after log2(16) rounds x[c] holds, in each
+/// lane L, column 16L + c of the 16 rows.
+template <class Vec, class Low, class High>
+__attribute__((always_inline)) inline void transpose_byte_lanes(Vec (&x)[16], Low low, High high) {
+  for (int round = 0; round < 4; ++round) {
+    Vec y[16];
+    for (int i = 0; i < 8; ++i) {
+      y[2 * i] = low(x[i], x[i + 8]);
+      y[2 * i + 1] = high(x[i], x[i + 8]);
+    }
+    for (int r = 0; r < 16; ++r) x[r] = y[r];
+  }
+}
+
+// 16 x 16 one-byte items: one 128-bit lane transposed.
 template <>
 struct Square<1> {
   static constexpr int k = 16;
@@ -96,14 +111,9 @@ struct Square<1> {
   static void move(char *d, ssize dp, const char *s, ssize sp) {
     __m128i x[16];
     for (int r = 0; r < 16; ++r) x[r] = load16(s + r * sp);
-    for (int round = 0; round < 4; ++round) {
-      __m128i y[16];
-      for (int i = 0; i < 8; ++i) {
-        y[2 * i] = _mm_unpacklo_epi8(x[i], x[i + 8]);
-        y[2 * i + 1] = _mm_unpackhi_epi8(x[i], x[i + 8]);
-      }
-      for (int r = 0; r < 16; ++r) x[r] = y[r];
-    }
+    transpose_byte_lanes(
+        x, [](__m128i a, __m128i b) { return _mm_unpacklo_epi8(a, b); },
+        [](__m128i a, __m128i b) { return _mm_unpackhi_epi8(a, b); });
     for (int r = 0; r < 16; ++r) store16(d + r * dp, x[r]);
   }
 };

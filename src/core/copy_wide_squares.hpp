@@ -179,16 +179,9 @@ struct LineRows<1> {
     for (int g = 0; g < 4; ++g) {
       __m512i x[16];
       for (int r = 0; r < 16; ++r) x[r] = _mm512_loadu_si512(s + (16 * g + r) * sp);
-      // As Square<1>, in each 128-bit lane: after four rounds, x[c] lane L holds column
-      // 16L + c of these 16 rows.
-      for (int round = 0; round < 4; ++round) {
-        __m512i y[16];
-        for (int i = 0; i < 8; ++i) {
-          y[2 * i] = _mm512_unpacklo_epi8(x[i], x[i + 8]);
-          y[2 * i + 1] = _mm512_unpackhi_epi8(x[i], x[i + 8]);
-        }
-        for (int r = 0; r < 16; ++r) x[r] = y[r];
-      }
+      transpose_byte_lanes(
+          x, [](__m512i a, __m512i b) { return _mm512_unpacklo_epi8(a, b); },
+          [](__m512i a, __m512i b) { return _mm512_unpackhi_epi8(a, b); });
       for (int c = 0; c < 16; ++c) _mm512_store_si512(&columns[16 * g + c], x[c]);
     }
     for (int c = 0; c < 16; ++c) {

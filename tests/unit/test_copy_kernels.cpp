@@ -45,6 +45,18 @@ Side laid_out(const std::vector<ssize> &shape, ssize itemsize,
   return side;
 }
 
+/// Fastest-first axis orders of n axes: C order (the last axis fastest) and Fortran order.
+struct AxisOrders {
+  std::vector<int> c;
+  std::vector<int> f;
+};
+AxisOrders c_and_f_orders(int n) {
+  AxisOrders orders;
+  for (int k = n - 1; k >= 0; --k) orders.c.push_back(k);
+  for (int k = 0; k < n; ++k) orders.f.push_back(k);
+  return orders;
+}
+
 /// The first-principles copy: every index in C order, one item at a time.
 void naive_copy(const std::vector<ssize> &shape, ssize itemsize, char *d, const Side &dst,
                 const char *s, const Side &src) {
@@ -227,12 +239,9 @@ TEST_P(CopyKernels, ManyShortAxesReversed) {
     for (ssize three = 0; three < 3; ++three) {
       std::vector<ssize> shape(12, 2);
       for (ssize k = 0; k < three; ++k) shape[static_cast<std::size_t>(k * 5)] = 3;
-      std::vector<int> c_order;
-      std::vector<int> f_order;
-      for (int k = 11; k >= 0; --k) c_order.push_back(k);
-      for (int k = 0; k < 12; ++k) f_order.push_back(k);
-      const Side src = laid_out(shape, itemsize, c_order, 0);
-      const Side dst = laid_out(shape, itemsize, f_order, 0);
+      const AxisOrders orders = c_and_f_orders(12);
+      const Side src = laid_out(shape, itemsize, orders.c, 0);
+      const Side dst = laid_out(shape, itemsize, orders.f, 0);
       ASSERT_TRUE(copies_exactly(level(), shape, itemsize, dst, three * 3, src, 0))
           << "item " << itemsize << ", " << three << " axes of 3";
     }
@@ -337,12 +346,9 @@ TEST_P(CopyKernels, LargeOneByteTransposesInStripsAtAliasingPitches) {
 // avx512 level when the destination is line aligned (0), 16-byte stores at 16, plain ones at 4.
 TEST_P(CopyKernels, LargeChunksStreamOrNotByDestinationAlignment) {
   const std::vector<ssize> shape(21, 2);
-  std::vector<int> c_order;
-  std::vector<int> f_order;
-  for (int k = 20; k >= 0; --k) c_order.push_back(k);
-  for (int k = 0; k < 21; ++k) f_order.push_back(k);
-  const Side src = laid_out(shape, 4, c_order, 0);
-  const Side dst = laid_out(shape, 4, f_order, 0);
+  const AxisOrders orders = c_and_f_orders(21);
+  const Side src = laid_out(shape, 4, orders.c, 0);
+  const Side dst = laid_out(shape, 4, orders.f, 0);
   for (ssize align : {ssize{0}, ssize{16}, ssize{4}}) {
     ASSERT_TRUE(copies_exactly(level(), shape, 4, dst, align, src, 0)) << "alignment " << align;
   }
