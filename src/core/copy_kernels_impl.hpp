@@ -214,8 +214,8 @@ constexpr ssize page_block_edge = N == 1   ? 1024
 // lines on each side sit a multiple of 1024 bytes apart. There the destination's rows are
 // written in strips of line_strip items instead: the column of tiles down a strip goes into a
 // stack buffer, then each of their 64 destination rows gets its line_strip bytes back to
-// back. Measured 1.3-1.5x (4096^2) and 2.2x (3072^2) faster; slower at the other pitches and
-// within the caches (bench/RESULTS.md), hence the test.
+// back. Measured in the benchmark's A/B 1.3-1.5x faster at 3072^2 and up to 1.2x at 4096^2;
+// slower at the other pitches and within the caches (bench/RESULTS.md), hence the test.
 constexpr ssize line_strip = 512;
 constexpr ssize strip_pitch_factor = 1024;
 

@@ -322,9 +322,9 @@ TEST_P(CopyKernels, LargeOneByteTransposesAtLineAlignments) {
 // in strips of 512 destination items (copy_line_strips, src/core/copy_kernels_impl.hpp):
 // pitches of 3072 bytes on both sides (padded rows), extents that end in a partial strip, a
 // partial tile and fewer than 64 rows (3000 = 5 * 512 + 6 * 64 + 56, 2900 = 45 * 64 + 20),
-// streaming at destination alignment 0 and plain stores at 16; then a pitch of 3072 on one side
-// only (2944 on the other), which the square blocks keep. The other levels run the same cases
-// through their own tiles.
+// streaming at destination alignment 0, plain stores at 16 and (extents swapped) at 1; then
+// 3072^2 unpadded, and a pitch of 3072 on one side only (2944 on the other), which the square
+// blocks keep. The other levels run the same cases through their own tiles.
 TEST_P(CopyKernels, LargeOneByteTransposesInStripsAtAliasingPitches) {
   for (const auto &[ni, nj, src_pad, dst_pad, dalign] :
        {std::tuple<ssize, ssize, ssize, ssize, ssize>{3000, 2900, 3072 - 2900, 3072 - 3000, 0},
