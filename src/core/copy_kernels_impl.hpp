@@ -78,8 +78,7 @@ constexpr ssize tile_edge(ssize itemsize) {
 // overwritten entirely; only worth it past the caches (plan.stream).
 template <std::size_t N>
 void copy_square_tile(const Plan &plan, char *d, const char *s) {
-  const Axis &across = plan.axes[plan.naxes - 2];
-  const Axis &inner = plan.axes[plan.naxes - 1];
+  const auto [across, inner] = tile_axes(plan);
   constexpr ssize edge = tile_edge(N);
   constexpr ssize row = edge * static_cast<ssize>(N);
   constexpr int k = Square<N>::k;
@@ -147,8 +146,7 @@ void copy_square_tile(const Plan &, char *, const char *) {}  // no squares with
 /// stay cached either way.
 template <std::size_t N>
 void copy_tile(const Plan &plan, char *d, const char *s, ssize ni, ssize nj) {
-  const Axis &across = plan.axes[plan.naxes - 2];
-  const Axis &inner = plan.axes[plan.naxes - 1];
+  const auto [across, inner] = tile_axes(plan);
   const ssize itemsize = plan.itemsize;
   ssize i = 0;
   constexpr int k = Square<N>::k;
@@ -208,33 +206,21 @@ constexpr ssize page_block_edge = N == 1   ? 1024
                                   : N != 0 ? 4096 / static_cast<ssize>(N)
                                            : block_edge;
 
-// Large copies (past the caches: plan.stream) of whole 1-byte tiles whose row pitches on
-// both sides have 1024 as a factor (the 3072^2 and 4096^2 transposes, say) ran at a quarter
-// of memcpy in the square blocks below, against 0.6 at pitches of 4032 or 4160: a tile's 64
-// lines on each side sit a multiple of 1024 bytes apart. There the destination's rows are
-// written in strips of line_strip items instead: the column of tiles down a strip goes into a
-// stack buffer, then each of their 64 destination rows gets its line_strip bytes back to
-// back. Measured in the benchmark's A/B 1.3-1.5x faster at 3072^2 and up to 1.2x at 4096^2;
-// slower at the other pitches and within the caches (bench/RESULTS.md), hence the test.
+// Streamed 1-byte tiles at aliasing row pitches (plan.strips, chosen in copy_plan.cpp where
+// the measurements are cited): the column of tiles down a strip of line_strip destination
+// items goes into a stack buffer, then each of their 64 destination rows gets its line_strip
+// bytes back to back, so the destination is written as one row at a time rather than 64
+// rows a multiple of 1024 bytes apart.
 constexpr ssize line_strip = 512;
-constexpr ssize strip_pitch_factor = 1024;
-
-template <std::size_t N>
-bool wants_line_strips(const Plan &plan) {
-  const Axis &across = plan.axes[plan.naxes - 2];
-  const Axis &inner = plan.axes[plan.naxes - 1];
-  return plan.squares && plan.stream && across.dstep % strip_pitch_factor == 0 &&
-         inner.sstep % strip_pitch_factor == 0 && across.extent >= tile_edge(N) &&
-         inner.extent >= tile_edge(N);
-}
 
 template <std::size_t N>
 void copy_line_strips(const Plan &plan, char *d, const char *s) {
-  const Axis &across = plan.axes[plan.naxes - 2];
-  const Axis &inner = plan.axes[plan.naxes - 1];
+  const auto [across, inner] = tile_axes(plan);
   constexpr ssize edge = tile_edge(N);
   constexpr ssize strip_bytes = line_strip * static_cast<ssize>(N);
   static_assert(line_strip % edge == 0, "strips of whole tiles");
+  PYBUFFER_ASSERT(plan.squares && plan.stream && across.dstep % 64 == 0 && across.extent >= edge &&
+                  inner.extent >= edge);
   alignas(64) char buffer[edge * strip_bytes];  // 32 KiB for 1-byte items
   // Every run starts a multiple of 1024 (the pitch) plus of line_strip bytes after d.
   const bool line_aligned = reinterpret_cast<std::uintptr_t>(d) % 64 == 0;
@@ -274,11 +260,10 @@ void copy_line_strips(const Plan &plan, char *d, const char *s) {
 // has been used.
 template <std::size_t N>
 void copy_tiles(const Plan &plan, char *d, const char *s) {
-  const Axis &across = plan.axes[plan.naxes - 2];
-  const Axis &inner = plan.axes[plan.naxes - 1];
+  const auto [across, inner] = tile_axes(plan);
   const ssize edge = tile_edge(plan.itemsize);
   if constexpr (LineRows<N>::available) {
-    if (wants_line_strips<N>(plan)) {
+    if (plan.strips) {
       copy_line_strips<N>(plan, d, s);
       return;
     }

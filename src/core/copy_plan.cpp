@@ -94,6 +94,21 @@ constexpr ssize line_bytes = 64;
 // destination would not stay cached anyway, and streaming saves reading it in first.
 constexpr ssize stream_threshold = ssize{8} << 20;
 
+// Streamed 1-byte transposes whose row pitches on both sides have 1024 as a factor (3072^2,
+// 4096^2) put a tile's 64 lines on each side a multiple of 1024 bytes apart, and ran at a
+// quarter of memcpy in square blocks against 0.6 at pitches of 4032 or 4160; written in
+// strips of destination rows they ran 1.3-1.5x faster at 3072^2 and up to 1.2x at 4096^2,
+// slower at other pitches and within the caches (bench/RESULTS.md, "1-byte tiles in strips").
+constexpr ssize strip_pitch_factor = 1024;
+constexpr ssize strip_tile_edge = 64;  // the 1-byte tile edge: one line of each side
+
+bool wants_strips(const Plan &plan) {
+  const auto [across, inner] = tile_axes(plan);
+  return plan.itemsize == 1 && plan.stream && across.dstep % strip_pitch_factor == 0 &&
+         inner.sstep % strip_pitch_factor == 0 && across.extent >= strip_tile_edge &&
+         inner.extent >= strip_tile_edge;
+}
+
 // Moves axes[from] to position `to`, shifting the axes in between by one.
 void move_axis(Plan &plan, int from, int to) {
   const Axis moved = plan.axes[from];
@@ -230,6 +245,7 @@ void choose_kernel(Plan &plan, bool order_is_free) {
   const ssize itemsize = plan.itemsize;
   plan.squares = false;
   plan.stream = false;
+  plan.strips = false;
   plan.table_axes = 0;
   plan.dst_chunk_axes = 0;
   plan.src_chunk_axes = 0;
@@ -250,14 +266,12 @@ void choose_kernel(Plan &plan, bool order_is_free) {
     if (long_axes) {
       move_axis(plan, fastest, plan.naxes - 2);
       plan.kernel = Kernel::tile;
-      plan.squares = plan.axes[plan.naxes - 2].sstep == itemsize &&
-                     plan.axes[plan.naxes - 1].dstep == itemsize;
+      const TileAxes tile = tile_axes(plan);
+      plan.squares = tile.across.sstep == itemsize && tile.inner.dstep == itemsize;
       plan.stream = plan.squares && plan_bytes(plan) >= stream_threshold;
-      // Tile axes: [naxes-2] is the source's fastest, [naxes-1] the destination's.
-      PYBUFFER_ASSERT(magnitude(plan.axes[plan.naxes - 2].sstep) <
-                      magnitude(plan.axes[plan.naxes - 1].sstep));
-      PYBUFFER_ASSERT(magnitude(plan.axes[plan.naxes - 1].dstep) <=
-                      magnitude(plan.axes[plan.naxes - 2].dstep));
+      plan.strips = wants_strips(plan);
+      PYBUFFER_ASSERT(magnitude(tile.across.sstep) < magnitude(tile.inner.sstep));
+      PYBUFFER_ASSERT(magnitude(tile.inner.dstep) <= magnitude(tile.across.dstep));
       return;
     }
     if (choose_chunks(plan)) {

@@ -23,6 +23,9 @@ struct Plan {
   bool squares;  // tile: both sides packed along their own fastest axis (register transposes)
   bool stream;   // tile with squares, or run of 4- or 8-byte items into packed memory, large
                  // enough (>= 8 MiB) to write whole lines past the caches
+  bool strips;   // tile streaming whole 1-byte squares whose row pitches alias (multiples of
+                 // 1024 bytes on both sides): destination rows written in strips where the
+                 // level has whole-line 1-byte squares (copy_line_strips), else in blocks
   int naxes;
   int table_axes;      // table: how many innermost axes the offset table enumerates (else 0)
   int dst_chunk_axes;  // chunks: innermost axes packed in the destination (else 0)
@@ -32,6 +35,17 @@ struct Plan {
   ssize src_offset;
   Axis axes[max_ndim];  // outermost first; tile: [naxes-2] is the source's fastest axis
 };
+
+/// A tile plan's two innermost axes: `across` (the source's fastest), `inner` (the
+/// destination's).
+struct TileAxes {
+  const Axis &across;
+  const Axis &inner;
+};
+
+inline TileAxes tile_axes(const Plan &plan) {
+  return {plan.axes[plan.naxes - 2], plan.axes[plan.naxes - 1]};
+}
 
 /// The index (0, 0, ...): the lower corner of a whole index space.
 inline constexpr ssize origin[max_ndim] = {};

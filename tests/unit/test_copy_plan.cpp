@@ -179,6 +179,30 @@ TEST(CopyPlan, LargeTransposeStreams) {
   EXPECT_TRUE(p.plan.stream);
 }
 
+// Streamed transposes of 1-byte items whose row pitches are multiples of 1024 bytes on both
+// sides are written in strips: 3072 x 3072 (9 MiB, pitch 3 * 1024) and 4096 x 4096 (16 MiB).
+// Not at a pitch of 4032 = 63 * 64 (15.9 MiB, streamed), not when only the source's pitch is
+// a multiple of 1024 (destination rows padded to 3136 bytes), not within the caches
+// (2048 x 2048 is 4 MiB: no streaming), and not for 4-byte items (2048 x 2048, 16 MiB).
+TEST(CopyPlan, StreamedOneByteTransposesAtPitchesOf1024MultiplesGoInStrips) {
+  struct Case {
+    ssize n, itemsize, dst_pitch;
+    bool stream, strips;
+  };
+  for (const Case &c : {Case{3072, 1, 3072, true, true}, Case{4096, 1, 4096, true, true},
+                        Case{4032, 1, 4032, true, false}, Case{3072, 1, 3136, true, false},
+                        Case{2048, 1, 2048, false, false}, Case{2048, 4, 2048 * 4, true, false}}) {
+    const ssize shape[] = {c.n, c.n};
+    const ssize c_order[] = {c.n * c.itemsize, c.itemsize};
+    const ssize fortran[] = {c.itemsize, c.dst_pitch};
+    const Planned p = plan_whole(2, shape, c.itemsize, fortran, c_order);
+    EXPECT_EQ(p.plan.kernel, Kernel::tile) << c.n << " x " << c.itemsize;
+    EXPECT_TRUE(p.plan.squares) << c.n << " x " << c.itemsize;
+    EXPECT_EQ(p.plan.stream, c.stream) << c.n << " x " << c.itemsize << ", pitch " << c.dst_pitch;
+    EXPECT_EQ(p.plan.strips, c.strips) << c.n << " x " << c.itemsize << ", pitch " << c.dst_pitch;
+  }
+}
+
 // The same transpose of 3-byte items (rows of 64 * 3 >= 64 bytes): a tile whose sides are
 // packed along their own fastest axes, which for odd item sizes means the wide moves of
 // copy_odd_movers.hpp rather than register squares.
