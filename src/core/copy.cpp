@@ -261,12 +261,16 @@ void copy_prefix(int ndim, const ssize *shape, ssize count, char order, ssize it
   }
 }
 
+// A checked view's items where they lie.
+Strided in_place(const Geometry &view) {
+  return Strided{view.buf, view.strides, view.suboffsets};
+}
+
 void gather(char *dest, const Geometry &src, char order) {
   PYBUFFER_ASSERT(is_checked(src));
   ssize packed[max_ndim];
   packed_strides(src.ndim, src.shape, src.itemsize, order, packed);
-  copy_all(src.ndim, src.shape, src.itemsize, Strided{dest, packed, nullptr},
-           Strided{src.buf, src.strides, src.suboffsets});
+  copy_all(src.ndim, src.shape, src.itemsize, Strided{dest, packed, nullptr}, in_place(src));
 }
 
 void gather_prefix(char *dest, const Geometry &src, ssize count, char order) {
@@ -278,25 +282,24 @@ void gather_prefix(char *dest, const Geometry &src, ssize count, char order) {
   ssize packed[max_ndim];
   packed_strides(src.ndim, src.shape, src.itemsize, order, packed);
   copy_prefix(src.ndim, src.shape, count, order, src.itemsize, Strided{dest, packed, nullptr},
-              Strided{src.buf, src.strides, src.suboffsets});
+              in_place(src));
 }
 
 void scatter(const Geometry &dest, const char *src, ssize count, char order) {
   PYBUFFER_ASSERT(is_checked(dest) && count <= dest.items);
   ssize packed[max_ndim];
   packed_strides(dest.ndim, dest.shape, dest.itemsize, order, packed);
-  copy_prefix(dest.ndim, dest.shape, count, order, dest.itemsize,
-              Strided{dest.buf, dest.strides, dest.suboffsets},
+  copy_prefix(dest.ndim, dest.shape, count, order, dest.itemsize, in_place(dest),
               Strided{const_cast<char *>(src), packed, nullptr});
 }
 
 Status copy_between(const Geometry &dest, const Geometry &src) {
   PYBUFFER_ASSERT(is_checked(dest) && is_checked(src) && dest.items == src.items);
   if (src.items == 0 || same_addresses(dest, src)) return ok_status();
-  const Strided to{dest.buf, dest.strides, dest.suboffsets};
+  const Strided to = in_place(dest);
   const auto itemsize = static_cast<std::size_t>(src.itemsize);
   if (!may_overlap(dest, src)) {
-    copy_all(src.ndim, src.shape, src.itemsize, to, Strided{src.buf, src.strides, src.suboffsets});
+    copy_all(src.ndim, src.shape, src.itemsize, to, in_place(src));
     // CPython's loop visits the first item last. Where destination items share bytes, writing
     // it once more gives its result; elsewhere it rewrites the value just written.
     std::memmove(first_item(dest), first_item(src), itemsize);
@@ -306,10 +309,11 @@ Status copy_between(const Geometry &dest, const Geometry &src) {
   const auto bytes = static_cast<std::size_t>(src.items * src.itemsize);
   char *temporary = static_cast<char *>(std::malloc(bytes));
   if (temporary == nullptr) return {Code::no_memory};
-  gather(temporary, src, 'C');
   ssize packed[max_ndim];
   packed_strides(src.ndim, src.shape, src.itemsize, 'C', packed);
-  copy_all(src.ndim, src.shape, src.itemsize, to, Strided{temporary, packed, nullptr});
+  const Strided packed_copy{temporary, packed, nullptr};
+  copy_all(src.ndim, src.shape, src.itemsize, packed_copy, in_place(src));
+  copy_all(src.ndim, src.shape, src.itemsize, to, packed_copy);
   std::memmove(first_item(dest), temporary, itemsize);
   std::free(temporary);
   return ok_status();
