@@ -213,6 +213,11 @@ char *first_item(const Geometry &g) {
   return items == g.items;
 }
 
+// A checked view's items where they lie.
+Strided in_place(const Geometry &view) {
+  return Strided{view.buf, view.strides, view.suboffsets};
+}
+
 }  // namespace
 
 void copy_all(int ndim, const ssize *shape, ssize itemsize, Strided dst, Strided src) {
@@ -259,11 +264,6 @@ void copy_prefix(int ndim, const ssize *shape, ssize count, char order, ssize it
     lo[d] = digit;
     extent[d] = 1;
   }
-}
-
-// A checked view's items where they lie.
-Strided in_place(const Geometry &view) {
-  return Strided{view.buf, view.strides, view.suboffsets};
 }
 
 void gather(char *dest, const Geometry &src, char order) {
