@@ -61,15 +61,6 @@ void walk(const Plan &plan, int outer, char *d, const char *s, const Inner &inne
   } while (advance(plan, 0, outer - 2, index, d, s));
 }
 
-// Tile edge in items: rows of 64 bytes (one cache line) for 1- and 2-byte items, 32 items
-// (128 or 256 bytes) for 4- and 8-byte items, 16 otherwise. With power-of-two pitches every
-// row of a tile maps to one L1 set, so taller tiles only evict themselves; the longer rows of
-// 4- and 8-byte tiles give the source's prefetcher runs of 2-4 lines per row (measured on the
-// 4096 x 4096 transposes: 25-35% faster than 16 x 16 tiles, 64-item edges slower again).
-constexpr ssize tile_edge(ssize itemsize) {
-  return itemsize <= 2 ? 64 / itemsize : itemsize <= 8 ? 32 : 16;
-}
-
 #if PYBUFFER_KERNEL_SIMD
 // A whole tile of packed rows on both sides, through a local buffer: the source's tile rows
 // are read whole (k of them at a time, every line used up before the next), transposed into
@@ -222,7 +213,9 @@ void copy_line_strips(const Plan &plan, char *d, const char *s) {
   PYBUFFER_ASSERT(plan.squares && plan.stream && across.dstep % 64 == 0 && across.extent >= edge &&
                   inner.extent >= edge);
   alignas(64) char buffer[edge * strip_bytes];  // 32 KiB for 1-byte items
-  // Every run starts a multiple of 1024 (the pitch) plus of line_strip bytes after d.
+  // Every run starts a multiple of 64 bytes after d: the pitch is one (asserted above), and so
+  // is a strip's width in bytes.
+  static_assert(strip_bytes % 64 == 0, "strips of whole destination lines");
   const bool line_aligned = reinterpret_cast<std::uintptr_t>(d) % 64 == 0;
   for (ssize bj = 0; bj < inner.extent; bj += line_strip) {
     const ssize ej = inner.extent - bj < line_strip ? inner.extent : bj + line_strip;

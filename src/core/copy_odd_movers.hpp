@@ -124,7 +124,7 @@ ssize squares_of_three_bytes(char *buffer, const char *s, ssize spitch, ssize ni
 /// 16 past them). Each source row's line `ahead` bytes on (the next tile's) is prefetched.
 // The shuffle constants below are loaded from read-only data, not computed. Built once per
 // tile and passed in, or with each tile row prefetched once ahead of the squares instead of
-// here, the 1024^2 case ran 10-20% slower (bench/RESULTS.md), so both stay as they are.
+// here, the 1024^2 case ran 5-35% slower (bench/RESULTS.md), so both stay as they are.
 template <ssize Pitch>
 void whole_square_of_three_bytes(char *buffer, const char *s, ssize spitch, ssize ahead) {
   // Byte shuffles within each 128-bit lane, as four-byte words (little-endian): spread puts

@@ -100,13 +100,12 @@ constexpr ssize stream_threshold = ssize{8} << 20;
 // strips of destination rows they ran 1.3-1.5x faster at 3072^2 and up to 1.2x at 4096^2,
 // slower at other pitches and within the caches (bench/RESULTS.md, "1-byte tiles in strips").
 constexpr ssize strip_pitch_factor = 1024;
-constexpr ssize strip_tile_edge = 64;  // the 1-byte tile edge: one line of each side
 
 bool wants_strips(const Plan &plan) {
   const auto [across, inner] = tile_axes(plan);
   return plan.itemsize == 1 && plan.stream && across.dstep % strip_pitch_factor == 0 &&
-         inner.sstep % strip_pitch_factor == 0 && across.extent >= strip_tile_edge &&
-         inner.extent >= strip_tile_edge;
+         inner.sstep % strip_pitch_factor == 0 && across.extent >= tile_edge(1) &&
+         inner.extent >= tile_edge(1);
 }
 
 // Moves axes[from] to position `to`, shifting the axes in between by one.
