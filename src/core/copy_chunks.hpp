@@ -98,13 +98,30 @@ inline void copy_chunk_row(char *to, const char *from, ssize bytes, bool stream)
   std::memcpy(to + bytes - 16, from + bytes - 16, 16);
 }
 
+#if PYBUFFER_KERNEL_SIMD
+/// A 4 x 4 square of 4-byte items from four source chunks to four destination chunks.
+inline void copy_chunk_quad(TableRows<char *> to, TableRows<const char *> from) {
+  const __m128i r0 = load16(from(0)), r1 = load16(from(1)), r2 = load16(from(2));
+  const __m128i r3 = load16(from(3));
+  const __m128i a0 = _mm_unpacklo_epi32(r0, r1), a1 = _mm_unpacklo_epi32(r2, r3);
+  const __m128i a2 = _mm_unpackhi_epi32(r0, r1), a3 = _mm_unpackhi_epi32(r2, r3);
+  store16(to(0), _mm_unpacklo_epi64(a0, a1));
+  store16(to(1), _mm_unpackhi_epi64(a0, a1));
+  store16(to(2), _mm_unpacklo_epi64(a2, a3));
+  store16(to(3), _mm_unpackhi_epi64(a2, a3));
+}
+#endif
+
 /// One tile without the buffer, for squares whose rows are whole lines: each square read from
 /// its k source chunks and written to its k destination chunks, and the items past the last
-/// whole squares one at a time. Three passes over the buffer cost more than the caches do
-/// when the tile's lines stay cached; streamed copies keep the buffer, whose reads of whole
-/// source chunks keep more lines in flight (bench/RESULTS.md).
+/// whole squares in 4 x 4 squares where they fit (4-byte items), the rest one at a time.
+/// Three passes over the buffer cost more than the caches do when the tile's lines stay
+/// cached; streamed copies keep the buffer, whose reads of whole source chunks keep more
+/// lines in flight (bench/RESULTS.md).
+// Out of line: inlined into copy_chunk_tile, it slowed the streamed tiles there (24-dimensional
+// case 8.2 -> 9.3 ms), which never run it.
 template <std::size_t N>
-void copy_chunk_tile_direct(const ChunkTable &table, char *d, const char *s) {
+[[gnu::noinline]] void copy_chunk_tile_direct(const ChunkTable &table, char *d, const char *s) {
   constexpr int k = Square<N>::k;
   static_assert(k > 0 && Square<N>::whole_lines, "whole-line squares only");
   constexpr ssize size = static_cast<ssize>(N);
@@ -116,10 +133,26 @@ void copy_chunk_tile_direct(const ChunkTable &table, char *d, const char *s) {
                                           TableRows<const char *>{s + u * size, table.src_row + v});
     }
   }
+  // Extents of 2 and 3 make 36 x 36 tiles, a fifth of whose items lie past the whole squares:
+  // one at a time, they made the 16-dimensional case 1.2-1.3x slower (bench/RESULTS.md).
+  ssize quad_rows = full_rows;
+  ssize quad_cols = full_cols;
+#if PYBUFFER_KERNEL_SIMD
+  if constexpr (N == 4) {
+    quad_rows = table.rows - table.rows % 4;
+    quad_cols = table.cols - table.cols % 4;
+    for (ssize u = 0; u < quad_cols; u += 4) {
+      for (ssize v = u < full_cols ? full_rows : 0; v < quad_rows; v += 4) {
+        copy_chunk_quad(TableRows<char *>{d + v * size, table.dst_row + u},
+                        TableRows<const char *>{s + u * size, table.src_row + v});
+      }
+    }
+  }
+#endif
   for (ssize u = 0; u < table.cols; ++u) {
     char *to = d + table.dst_row[u];
     const char *from = s + u * size;
-    for (ssize v = u < full_cols ? full_rows : 0; v < table.rows; ++v) {
+    for (ssize v = u < quad_cols ? quad_rows : 0; v < table.rows; ++v) {
       std::memcpy(to + v * size, from + table.src_row[v], N);
     }
   }

@@ -250,7 +250,8 @@ TEST_P(CopyKernels, ManyShortAxesReversed) {
 
 // The chunks kernel (many short axes regrouped into packed chunks): six axes reversed between
 // the sides, extents cycling through 2..5 so that chunks have tails beside whole register
-// squares, every item size, the destination at every alignment 0..63.
+// squares (4-byte tails in 4 x 4 squares where they fit, e.g. 60 = 48 + 12, then one item at a
+// time, e.g. 30 = 16 + 12 + 2), every item size, the destination at every alignment 0..63.
 TEST_P(CopyKernels, ShortAxesInChunksAtEveryAlignment) {
   for (ssize itemsize : item_sizes) {
     for (ssize align = 0; align < 64; ++align) {
