@@ -149,6 +149,12 @@ void copy_tile(const Plan &plan, char *d, const char *s, ssize ni, ssize nj) {
   }
   if constexpr (is_odd_item(N)) {
     if (plan.squares) {
+      if constexpr (tile_edge(N, false) != tile_edge(N)) {
+        if (!plan.stream) {
+          copy_odd_tile<N, tile_edge(N, false)>(d, across.dstep, s, inner.sstep, ni, nj, false);
+          return;
+        }
+      }
       copy_odd_tile<N, tile_edge(N)>(d, across.dstep, s, inner.sstep, ni, nj, plan.stream);
       return;
     }
@@ -254,7 +260,7 @@ void copy_line_strips(const Plan &plan, char *d, const char *s) {
 template <std::size_t N>
 void copy_tiles(const Plan &plan, char *d, const char *s) {
   const auto [across, inner] = tile_axes(plan);
-  const ssize edge = tile_edge(plan.itemsize);
+  const ssize edge = tile_edge(plan.itemsize, plan.stream);
   if constexpr (LineRows<N>::available) {
     if (plan.strips) {
       copy_line_strips<N>(plan, d, s);
