@@ -98,20 +98,6 @@ inline void copy_chunk_row(char *to, const char *from, ssize bytes, bool stream)
   std::memcpy(to + bytes - 16, from + bytes - 16, 16);
 }
 
-#if PYBUFFER_KERNEL_SIMD
-/// A 4 x 4 square of 4-byte items from four source chunks to four destination chunks.
-inline void copy_chunk_quad(TableRows<char *> to, TableRows<const char *> from) {
-  const __m128i r0 = load16(from(0)), r1 = load16(from(1)), r2 = load16(from(2));
-  const __m128i r3 = load16(from(3));
-  const __m128i a0 = _mm_unpacklo_epi32(r0, r1), a1 = _mm_unpacklo_epi32(r2, r3);
-  const __m128i a2 = _mm_unpackhi_epi32(r0, r1), a3 = _mm_unpackhi_epi32(r2, r3);
-  store16(to(0), _mm_unpacklo_epi64(a0, a1));
-  store16(to(1), _mm_unpackhi_epi64(a0, a1));
-  store16(to(2), _mm_unpacklo_epi64(a2, a3));
-  store16(to(3), _mm_unpackhi_epi64(a2, a3));
-}
-#endif
-
 /// One tile without the buffer, for squares whose rows are whole lines: each square read from
 /// its k source chunks and written to its k destination chunks, and the items past the last
 /// whole squares in 4 x 4 squares where they fit (4-byte items), the rest one at a time.
@@ -143,8 +129,8 @@ template <std::size_t N>
     quad_cols = table.cols - table.cols % 4;
     for (ssize u = 0; u < quad_cols; u += 4) {
       for (ssize v = u < full_cols ? full_rows : 0; v < quad_rows; v += 4) {
-        copy_chunk_quad(TableRows<char *>{d + v * size, table.dst_row + u},
-                        TableRows<const char *>{s + u * size, table.src_row + v});
+        transpose_four_by_four(TableRows<char *>{d + v * size, table.dst_row + u},
+                               TableRows<const char *>{s + u * size, table.src_row + v});
       }
     }
   }

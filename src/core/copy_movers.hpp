@@ -87,6 +87,20 @@ inline __m128i load4(const char *p) {
   std::memcpy(&value, p, sizeof value);
   return _mm_cvtsi32_si128(value);
 }
+/// A 4 x 4 square of 4-byte items through SSE2 registers: rows from(0..3) (16 bytes each)
+/// become rows to(0..3), to(r) being column r (rows given as PitchedRows or TableRows).
+template <class DstRows, class SrcRows>
+inline void transpose_four_by_four(DstRows to, SrcRows from) {
+  const __m128i r0 = load16(from(0)), r1 = load16(from(1)), r2 = load16(from(2));
+  const __m128i r3 = load16(from(3));
+  const __m128i a0 = _mm_unpacklo_epi32(r0, r1), a1 = _mm_unpacklo_epi32(r2, r3);
+  const __m128i a2 = _mm_unpackhi_epi32(r0, r1), a3 = _mm_unpackhi_epi32(r2, r3);
+  store16(to(0), _mm_unpacklo_epi64(a0, a1));
+  store16(to(1), _mm_unpackhi_epi64(a0, a1));
+  store16(to(2), _mm_unpacklo_epi64(a2, a3));
+  store16(to(3), _mm_unpackhi_epi64(a2, a3));
+}
+
 /// 16 rows of bytes transposed within each 128-bit lane, at any register width: four rounds
 /// of interleaving row i bytewise with row i + 8 (row 2i the low halves, row 2i + 1 the high
 /// ones, `low` and `high` the width's byte unpacks); after log2(16) rounds x[c] holds, in each
@@ -153,14 +167,7 @@ struct Square<4> {
   static constexpr int k = 4;
   static constexpr bool whole_lines = false;
   static void move(char *d, ssize dp, const char *s, ssize sp) {
-    const __m128i r0 = load16(s), r1 = load16(s + sp), r2 = load16(s + 2 * sp);
-    const __m128i r3 = load16(s + 3 * sp);
-    const __m128i a0 = _mm_unpacklo_epi32(r0, r1), a1 = _mm_unpacklo_epi32(r2, r3);
-    const __m128i a2 = _mm_unpackhi_epi32(r0, r1), a3 = _mm_unpackhi_epi32(r2, r3);
-    store16(d, _mm_unpacklo_epi64(a0, a1));
-    store16(d + dp, _mm_unpackhi_epi64(a0, a1));
-    store16(d + 2 * dp, _mm_unpacklo_epi64(a2, a3));
-    store16(d + 3 * dp, _mm_unpackhi_epi64(a2, a3));
+    transpose_four_by_four(PitchedRows<char *>{d, dp}, PitchedRows<const char *>{s, sp});
   }
 };
 #endif
