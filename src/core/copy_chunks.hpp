@@ -125,6 +125,7 @@ template <std::size_t N>
   ssize quad_cols = full_cols;
 #if PYBUFFER_KERNEL_SIMD
   if constexpr (N == 4) {
+    static_assert(k % 4 == 0, "the whole squares end where a 4 x 4 square may start");
     quad_rows = table.rows - table.rows % 4;
     quad_cols = table.cols - table.cols % 4;
     for (ssize u = 0; u < quad_cols; u += 4) {

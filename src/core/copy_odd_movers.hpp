@@ -18,7 +18,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "layout.hpp"
+#include "copy_plan.hpp"
 
 #if PYBUFFER_KERNEL_SIMD
 #include <emmintrin.h>
@@ -178,10 +178,11 @@ void copy_odd_tile(char *d, ssize dpitch, const char *s, ssize spitch, ssize ni,
   alignas(64) char buffer[E * pitch];
   ssize j = 0;
 #if PYBUFFER_KERNEL_SIMD && defined(__AVX512BW__)
-  if constexpr (N == 3 && E % 16 == 0) {
-    // Whole tiles within the caches: 1.4-1.5x faster than the 4 x 4 squares below at
-    // 512^2-1600^2; past them (stream) slower, 6.5 against 4.9 ms at 4096^2, so not there
-    // (bench/RESULTS.md).
+  if constexpr (N == 3 && E == tile_edge(3, false)) {
+    // Whole tiles within the caches (the only ones of this edge): 1.4-1.5x faster than the
+    // 4 x 4 squares below at 512^2-1600^2; past them (stream) slower, 6.5 against 4.9 ms at
+    // 4096^2, so not there (bench/RESULTS.md).
+    static_assert(E % 16 == 0, "whole 16 x 16 squares");
     if (!stream && ni == E && nj == E) {
       // Squares left to right along the buffer rows: each one's 16-byte overhang lands where
       // the next one writes afterwards, or in the row's padding.
