@@ -14,7 +14,9 @@
 #endif
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include "assert.hpp"
 #include "copy_chunks.hpp"
@@ -209,25 +211,88 @@ constexpr ssize page_block_edge = N == 1   ? 1024
 // bytes back to back, so the destination is written as one row at a time rather than 64
 // rows a multiple of 1024 bytes apart.
 constexpr ssize line_strip = 512;
+// Where the source pitch is a multiple of 4096 bytes (the L1 cache's way: all 64 rows of a
+// tile in one set), the strip's source rows are first copied stage_width items at a time into
+// a staging block whose pitch is an odd number of lines, so a tile's rows lie in 64 different
+// sets, and each source row is read as a run of lines rather than one line per tile. 4096^2
+// and 8192^2 ran 1.1-1.4x faster staged, 1.5x into a destination that is not line aligned
+// (a bytes object's); 3072^2 (rows in four sets) 1.1x slower, so staged there only into such
+// a destination, where it ran 1.5x faster (bench/RESULTS.md, "Staged strips", where other
+// widths and strips are measured).
+constexpr ssize stage_pitch_factor = 4096;
+constexpr ssize stage_width = 512;
+constexpr ssize stage_pitch = stage_width + 64;
+static_assert(stage_pitch / 64 % 2 == 1, "an odd number of lines");
+
+// One whole stage of a strip: line_strip source rows (spitch bytes apart) of stage_width
+// items each, staged, transposed into `buffer` and written to stage_width destination rows
+// (dpitch bytes apart; Stream: d and dpitch 64-byte aligned). Every extent and pitch but the
+// two sides' is a constant here, which measured 1.1x faster than the general loop below.
+// Rows not line aligned are written plainly: streaming their whole lines, with masked plain
+// stores at their ends, ran 1.1-1.25x slower.
+template <std::size_t N, bool Stream>
+[[gnu::noinline]] void copy_whole_stage(char *d, ssize dpitch, const char *s, ssize spitch,
+                                        char *stage, char *buffer) {
+  constexpr ssize edge = tile_edge(N);
+  constexpr ssize strip_bytes = line_strip * static_cast<ssize>(N);
+  constexpr ssize pitch = stage_pitch * static_cast<ssize>(N);
+  for (ssize r = 0; r < line_strip; ++r) {
+    LineRows<N>::copy_lines(stage + r * pitch, s + r * spitch,
+                            std::make_index_sequence<stage_width * N / 64>{});
+  }
+  for (ssize i = 0; i < stage_width; i += edge) {
+    for (ssize j = 0; j < line_strip; j += edge) {
+      LineRows<N>::template put<false>(buffer + j * static_cast<ssize>(N), strip_bytes,
+                                       stage + j * pitch + i * static_cast<ssize>(N), pitch);
+    }
+    for (ssize r = 0; r < edge; ++r) {
+      if constexpr (Stream) {
+        LineRows<N>::stream_lines(d + (i + r) * dpitch, buffer + r * strip_bytes, strip_bytes);
+      } else {
+        std::memcpy(d + (i + r) * dpitch, buffer + r * strip_bytes, strip_bytes);
+      }
+    }
+  }
+}
 
 template <std::size_t N>
 void copy_line_strips(const Plan &plan, char *d, const char *s) {
   const auto [across, inner] = tile_axes(plan);
   constexpr ssize edge = tile_edge(N);
   constexpr ssize strip_bytes = line_strip * static_cast<ssize>(N);
-  static_assert(line_strip % edge == 0, "strips of whole tiles");
+  static_assert(line_strip % edge == 0 && stage_width % edge == 0, "strips of whole tiles");
   PYBUFFER_ASSERT(plan.squares && plan.stream && across.dstep % 64 == 0 && across.extent >= edge &&
-                  inner.extent >= edge);
+                  inner.extent >= edge && across.sstep == static_cast<ssize>(N));
   alignas(64) char buffer[edge * strip_bytes];  // 32 KiB for 1-byte items
   // Every run starts a multiple of 64 bytes after d: the pitch is one (asserted above), and so
   // is a strip's width in bytes.
   static_assert(strip_bytes % 64 == 0, "strips of whole destination lines");
   const bool line_aligned = reinterpret_cast<std::uintptr_t>(d) % 64 == 0;
+  // 288 KiB, too much for the stack of every thread that may call in. Without it (not
+  // wanted, or malloc failed) the tiles read the source directly: slower, the same bytes.
+  constexpr std::size_t stage_bytes = line_strip * stage_pitch * N;
+  static_assert(stage_bytes % 64 == 0, "aligned_alloc takes whole multiples of the alignment");
+  char *const stage = inner.sstep % stage_pitch_factor == 0 || !line_aligned
+                          ? static_cast<char *>(std::aligned_alloc(64, stage_bytes))
+                          : nullptr;
   for (ssize bj = 0; bj < inner.extent; bj += line_strip) {
     const ssize ej = inner.extent - bj < line_strip ? inner.extent : bj + line_strip;
     const ssize whole = (ej - bj) - (ej - bj) % edge;  // items of the strip in whole tiles
     const ssize run = whole * static_cast<ssize>(N);   // bytes a destination row gets
-    for (ssize i = 0; i < across.extent; i += edge) {
+    ssize i = 0;
+    if (stage != nullptr && whole == line_strip) {
+      for (; across.extent - i >= stage_width; i += stage_width) {
+        char *to = d + i * across.dstep + bj * inner.dstep;
+        const char *from = s + i * across.sstep + bj * inner.sstep;
+        if (line_aligned) {
+          copy_whole_stage<N, true>(to, across.dstep, from, inner.sstep, stage, buffer);
+        } else {
+          copy_whole_stage<N, false>(to, across.dstep, from, inner.sstep, stage, buffer);
+        }
+      }
+    }
+    // What whole stages leave (all of a strip without them): tiles read from the source.
+    for (; i < across.extent; i += edge) {
       const ssize ni = across.extent - i < edge ? across.extent - i : edge;
       if (ni == edge && whole > 0) {
         for (ssize j = bj; j < bj + whole; j += edge) {
@@ -251,6 +316,7 @@ void copy_line_strips(const Plan &plan, char *d, const char *s) {
       }
     }
   }
+  std::free(stage);
 }
 
 // The transposing kernel over the two innermost axes. Within a block, tiles go along the

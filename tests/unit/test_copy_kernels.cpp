@@ -325,14 +325,19 @@ TEST_P(CopyKernels, LargeOneByteTransposesAtLineAlignments) {
 // partial tile and fewer than 64 rows (3000 = 5 * 512 + 6 * 64 + 56, 2900 = 45 * 64 + 20),
 // streaming at destination alignment 0, plain stores at 16 and (extents swapped) at 1; then
 // 3072^2 unpadded, and a pitch of 3072 on one side only (2944 on the other), which the square
-// blocks keep. The other levels run the same cases through their own tiles.
+// blocks keep; last, pitches of 4096, where the source rows are staged 512 columns at a time
+// (3000 columns end in a partial stage, read from the source), streaming or not (a
+// destination not line aligned, at 16 and 1 above, is staged at 3072 too). The other levels
+// run the same cases through their own tiles.
 TEST_P(CopyKernels, LargeOneByteTransposesInStripsAtAliasingPitches) {
   for (const auto &[ni, nj, src_pad, dst_pad, dalign] :
        {std::tuple<ssize, ssize, ssize, ssize, ssize>{3000, 2900, 3072 - 2900, 3072 - 3000, 0},
         {3000, 2900, 3072 - 2900, 3072 - 3000, 16},
         {2900, 3000, 3072 - 3000, 3072 - 2900, 1},
         {3072, 3072, 0, 0, 0},
-        {2944, 3072, 0, 0, 0}}) {
+        {2944, 3072, 0, 0, 0},
+        {4000, 3000, 4096 - 3000, 4096 - 4000, 0},
+        {4000, 3000, 4096 - 3000, 4096 - 4000, 16}}) {
     const std::vector<ssize> shape{ni, nj};
     const Side src = laid_out(shape, 1, {1, 0}, src_pad);
     const Side dst = laid_out(shape, 1, {0, 1}, dst_pad);
