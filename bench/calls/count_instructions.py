@@ -59,7 +59,13 @@ def count(program, case, workdir):
         side = "ours" if path.startswith(OUR_SOURCES) or "libpybuffer" in line else "host"
         sides[side][0] += int(cost.replace(",", ""))
         sides[side][1] = max(sides[side][1], int(calls.replace(",", "")))
-    return {side: (cost / calls if calls else 0) for side, (cost, calls) in sides.items()}
+    for side, (cost, calls) in sides.items():
+        if calls == 0:
+            # Nothing of that side was recognised: a table of zeros would look like a result.
+            sys.exit(f"{case}: no calls attributed to the {side} side; build {program} with "
+                     "debug information and absolute source paths (RelWithDebInfo, without "
+                     "ccache's CCACHE_BASEDIR)")
+    return {side: cost / calls for side, (cost, calls) in sides.items()}
 
 
 def main(argv):

@@ -215,10 +215,10 @@ constexpr ssize line_strip = 512;
 // tile in one set), the strip's source rows are first copied stage_width items at a time into
 // a staging block whose pitch is an odd number of lines, so a tile's rows lie in 64 different
 // sets, and each source row is read as a run of lines rather than one line per tile. 4096^2
-// and 8192^2 ran 1.1-1.4x faster staged, 1.5x into a destination that is not line aligned
-// (a bytes object's); 3072^2 (rows in four sets) 1.1x slower, so staged there only into such
-// a destination, where it ran 1.5x faster (bench/RESULTS.md, "Staged strips", where other
-// widths and strips are measured).
+// and 8192^2 ran 1.1-1.3x faster staged, 1.35-1.55x into a destination that is not line
+// aligned (a bytes object's); 3072^2 (rows in four sets) 1.1x slower, so staged there only
+// into such a destination, where it ran 1.3x faster (bench/RESULTS.md, "Staged strips",
+// where other widths and strips are measured).
 constexpr ssize stage_pitch_factor = 4096;
 constexpr ssize stage_width = 512;
 constexpr ssize stage_pitch = stage_width + 64;
