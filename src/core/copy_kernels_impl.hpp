@@ -272,7 +272,8 @@ void copy_line_strips(const Plan &plan, char *d, const char *s) {
   // wanted, or malloc failed) the tiles read the source directly: slower, the same bytes.
   constexpr std::size_t stage_bytes = line_strip * stage_pitch * N;
   static_assert(stage_bytes % 64 == 0, "aligned_alloc takes whole multiples of the alignment");
-  char *const stage = inner.sstep % stage_pitch_factor == 0 || !line_aligned
+  const bool has_whole_stage = inner.extent >= line_strip && across.extent >= stage_width;
+  char *const stage = has_whole_stage && (inner.sstep % stage_pitch_factor == 0 || !line_aligned)
                           ? static_cast<char *>(std::aligned_alloc(64, stage_bytes))
                           : nullptr;
   for (ssize bj = 0; bj < inner.extent; bj += line_strip) {
